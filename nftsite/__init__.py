@@ -1,0 +1,1 @@
+"""nftsite: the static site generator of Normandy French Tech."""

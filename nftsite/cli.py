@@ -1,0 +1,93 @@
+"""The `nftsite` command: build and check today; serve and new fit the same shape.
+
+Exit status: 0 built (warnings allowed), 1 content errors, 2 a mistake in the command itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from .pipeline import BuildOptions, BuildResult, build
+from .problems import Problems
+
+EXIT_OK, EXIT_CONTENT_ERRORS, EXIT_USAGE = 0, 1, 2
+SITE_ZONE = ZoneInfo("Europe/Paris")
+
+
+def parse_now(text: str) -> datetime:
+    """`--now 2026-11-23T12:00:00+01:00`; a time without offset is read in the site's zone."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date invalide « {text} » : écrivez par exemple 2026-11-23T12:00:00+01:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=SITE_ZONE)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nftsite", description="Le site de Normandy French Tech.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="commande")
+    for name, help_text in (("build", "construit le site dans output/"),
+                            ("check", "vérifie le contenu et les liens sans rien écrire")):
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        add_site_options(command)
+    return parser
+
+
+def add_site_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--root", type=Path, default=Path.cwd(),
+                         help="dossier du projet (celui qui contient content/ et templates/)")
+    command.add_argument("--output", type=Path, default=None, help="dossier de sortie (output/)")
+    command.add_argument("--now", type=parse_now, default=None,
+                         help="l'instant de référence pour « à venir », ISO 8601")
+    command.add_argument("--drafts", action="store_true", help="inclure les brouillons")
+    command.add_argument("--timings", action="store_true", help="afficher la durée de chaque étape")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    now = args.now or datetime.now(timezone.utc)
+    options = BuildOptions(root=args.root, now=now, output=args.output, drafts=args.drafts,
+                           write=args.command == "build")
+    if not (options.root / "content").is_dir():
+        print(f"nftsite : pas de dossier content/ dans {options.root.resolve()}", file=sys.stderr)
+        return EXIT_USAGE
+    result = build(options)
+    report(result, args.command, args.timings, sys.stderr)
+    return EXIT_CONTENT_ERRORS if result.problems.has_errors() else EXIT_OK
+
+
+def report(result: BuildResult, command: str, timings: bool, stream: TextIO) -> None:
+    print_problems(result.problems, stream)
+    if timings:
+        for stage, seconds in result.timings.items():
+            print(f"  {stage:<24} {seconds * 1000:8.1f} ms", file=stream)
+    total = sum(result.timings.values())
+    errors, warnings = len(result.problems.errors), len(result.problems.warnings)
+    if errors:
+        print(f"\nÉchec : {errors} erreur(s), {warnings} avertissement(s). "
+              "output/ n'a pas été modifié.", file=stream)
+    elif command == "check":
+        print(f"Contenu valide : {result.pages} pages, {warnings} avertissement(s).", file=stream)
+    elif result.written is not None:
+        written = result.written
+        print(f"Site construit : {result.pages} pages, {len(result.artifacts)} fichiers "
+              f"({written.written} écrits, {written.unchanged} inchangés, {written.removed} supprimés), "
+              f"{warnings} avertissement(s), en {total:.2f} s.", file=stream)
+
+
+def print_problems(problems: Problems, stream: TextIO) -> None:
+    for problem in problems.sorted():
+        print(problem.format(), file=stream)
+        print(file=stream)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

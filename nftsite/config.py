@@ -1,0 +1,171 @@
+"""Read `content/site.yaml` through the same positioned field parsers as the entries."""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel import Locale, UnknownLocaleError
+
+from . import fields as f
+from .frontmatter import FieldNode, mapping_fields, parse_yaml_mapping
+from .models import Figure, NavItem, SiteConfig, Source, Theme
+from .problems import Position, Problems, SourceReporter
+from .schema import FieldSpec, read_fields
+
+SITE_FILE = "site.yaml"
+
+
+def parse_base_url(ctx: f.FieldContext) -> str | None:
+    url = f.parse_url(ctx)
+    return url.rstrip("/") if url else None
+
+
+def parse_language(ctx: f.FieldContext) -> str | None:
+    text = f.scalar_text(ctx)
+    if text is None:
+        return None
+    try:
+        Locale.parse(text)
+    except (ValueError, UnknownLocaleError):
+        ctx.error(f"langue inconnue : « {text} »", "écrivez fr")
+        return None
+    return text
+
+
+def parse_names(ctx: f.FieldContext) -> dict[str, str] | None:
+    """`cities:` — slug: display name."""
+    entries = f.mapping_of(ctx)
+    if entries is None:
+        return None
+    names = {}
+    for slug, field in entries.items():
+        sub = ctx.child(slug, field)
+        if f.check_slug(sub, slug, field.node) is None:
+            continue
+        name = f.parse_text(sub)
+        if name is not None:
+            names[slug] = name
+    return names
+
+
+def parse_themes(ctx: f.FieldContext) -> dict[str, Theme] | None:
+    """`themes:` — slug: name, or slug: {name, city, summary}."""
+    entries = f.mapping_of(ctx)
+    if entries is None:
+        return None
+    themes = {}
+    for slug, field in entries.items():
+        sub = ctx.child(slug, field)
+        if f.check_slug(sub, slug, field.node) is None:
+            continue
+        if isinstance(field.node, yaml.ScalarNode):
+            name = f.parse_text(sub)
+            if name is not None:
+                themes[slug] = Theme(slug, name)
+            continue
+        values = read_record(sub, THEME_FIELDS)
+        if values is not None:
+            themes[slug] = Theme(slug, **values)
+    return themes
+
+
+def read_record(ctx: f.FieldContext, specs: tuple[FieldSpec, ...]) -> dict[str, Any] | None:
+    """A nested `{a: …, b: …}` value read against its own small schema."""
+    if not isinstance(ctx.node, yaml.MappingNode):
+        names = ", ".join(spec.name for spec in specs)
+        ctx.error("un groupe de champs est attendu", f"champs possibles : {names}")
+        return None
+    nodes = mapping_fields(ctx.node, ctx.field.line_offset, ctx.reporter, ctx.name + ".")
+    result = read_fields(nodes, specs, ctx.reporter, ctx.content_root, prefix=ctx.name + ".",
+                         missing_at=ctx.position())
+    return result.values if result.complete else None
+
+
+def parse_records(specs: tuple[FieldSpec, ...], make: type) -> f.Parser:
+    def parse(ctx: f.FieldContext) -> tuple[Any, ...]:
+        items = []
+        for index, node in enumerate(f.list_items(ctx), start=1):
+            field = FieldNode(str(index), ctx.position(node), node, ctx.field.line_offset)
+            values = read_record(ctx.child(str(index), field), specs)
+            if values is not None:
+                items.append(make(**values))
+        return tuple(items)
+
+    return parse
+
+
+def parse_link_target(ctx: f.FieldContext) -> str | None:
+    text = f.scalar_text(ctx)
+    if text is None:
+        return None
+    if text.startswith("/") or f.is_web_url(text):
+        return text
+    ctx.error(f"« {text} » n'est pas un lien", "un lien du site commence par / : /agenda/")
+    return None
+
+
+THEME_FIELDS = (
+    FieldSpec("name", f.parse_text, "nom affiché", required=True),
+    FieldSpec("city", f.parse_slug, "ville qui porte cet axe"),
+    FieldSpec("summary", f.parse_text, "une phrase de présentation"),
+)
+NAV_FIELDS = (
+    FieldSpec("label", f.parse_text, "texte du lien", required=True),
+    FieldSpec("url", parse_link_target, "adresse", required=True),
+)
+FIGURE_FIELDS = (
+    FieldSpec("value", f.parse_text, "le chiffre", required=True),
+    FieldSpec("label", f.parse_text, "ce qu'il compte", required=True),
+)
+
+SITE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("title", f.parse_text, "nom du site", required=True),
+    FieldSpec("tagline", f.parse_text, "sous-titre"),
+    FieldSpec("description", f.parse_text, "description pour les moteurs de recherche"),
+    FieldSpec("base_url", parse_base_url, "adresse publique du site", required=True,
+              example="https://www.normandyfrenchtech.fr"),
+    FieldSpec("language", parse_language, "langue du site", example="fr"),
+    FieldSpec("timezone", f.parse_timezone, "fuseau horaire", example="Europe/Paris"),
+    FieldSpec("contact", f.parse_email, "adresse de contact", required=True),
+    FieldSpec("feed_past_months", f.parse_months, "mois de passé gardés dans les agendas", example="12"),
+    FieldSpec("cities", parse_names, "les villes : identifiant: nom", required=True),
+    FieldSpec("themes", parse_themes, "les thèmes : identifiant: nom", required=True),
+    FieldSpec("navigation", parse_records(NAV_FIELDS, NavItem), "le menu principal"),
+    FieldSpec("figures", parse_records(FIGURE_FIELDS, Figure), "chiffres clés de l'accueil"),
+)
+
+
+def load_site_config(
+    content_root: Path, display_root: Path, problems: Problems
+) -> SiteConfig | None:
+    """Read site.yaml; None (with problems reported) when the site cannot be described."""
+    path = content_root / SITE_FILE
+    shown = path.relative_to(display_root).as_posix()
+    if not path.is_file():
+        SourceReporter(shown, "", problems).error(Position(0, 0), "", "fichier site.yaml introuvable",
+                       "créez content/site.yaml (voir docs/guide-contenu.md)")
+        return None
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    reporter = SourceReporter(shown, text, problems)
+    nodes = parse_yaml_mapping(text, 0, reporter)
+    if nodes is None:
+        return None
+    result = read_fields(nodes, SITE_FIELDS, reporter, content_root)
+    if not result.complete:
+        return None
+    values = dict(result.values)
+    values.setdefault("language", "fr")
+    values.setdefault("timezone", zoneinfo.ZoneInfo("Europe/Paris"))
+    source = Source(shown, "site", "", 0, result.positions, text)
+    config = SiteConfig(source=source, **values)
+    for theme in config.themes.values():
+        if theme.city and theme.city not in config.cities:
+            reporter.error(
+                result.positions["themes"], f"themes.{theme.slug}.city",
+                f"ville inconnue : « {theme.city} »",
+                f.did_you_mean(theme.city, config.cities) or "ajoutez-la dans cities",
+            )
+    return config

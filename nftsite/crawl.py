@@ -1,0 +1,23 @@
+"""What crawlers and hosts read: sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from .context import PageToRender
+from .urls import absolute
+
+
+def sitemap(pages: list[PageToRender], base_url: str) -> bytes:
+    """Every public page (not the 404, not drafts), in plan order."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for page in pages:
+        if page.in_sitemap and not page.context["meta"].draft:
+            lines.append(f"  <url><loc>{escape(absolute(base_url, page.url))}</loc></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def robots(base_url: str) -> bytes:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n".encode()

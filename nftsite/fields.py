@@ -1,0 +1,506 @@
+"""Field parsers: the exact text of one front-matter value -> a typed value, or a French problem.
+
+Each parser takes a `FieldContext` and returns the value, or None after reporting what is wrong
+and how to fix it. References to other entries (places, cities, themes) are only checked for
+their form here; whether they exist is the link stage's job (site.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import yaml
+
+from .frontmatter import FieldNode, mapping_fields, node_position
+from .problems import Position, SourceReporter, did_you_mean, suggestion_hint
+
+T = TypeVar("T")
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MEDIA_FOLDER = "media"
+
+Moment = date | datetime | time
+"""A date (all-day), a date-time (naive = local, or with its offset), or a bare end time."""
+
+
+@dataclass(frozen=True)
+class FieldContext:
+    """What a field parser needs: the value's node, where to report, the content folder."""
+
+    field: FieldNode
+    reporter: SourceReporter
+    content_root: Path
+
+    @property
+    def name(self) -> str:
+        return self.field.key
+
+    @property
+    def node(self) -> yaml.Node:
+        return self.field.node
+
+    def position(self, node: yaml.Node | None = None) -> Position:
+        if node is None:
+            return self.field.position()
+        return node_position(node, self.field.line_offset)
+
+    def error(self, message: str, hint: str = "", node: yaml.Node | None = None) -> None:
+        self.reporter.error(self.position(node), self.name, message, hint)
+
+    def warning(self, message: str, hint: str = "", node: yaml.Node | None = None) -> None:
+        self.reporter.warning(self.position(node), self.name, message, hint)
+
+    def child(self, key: str, field: FieldNode) -> FieldContext:
+        """A context for a value nested in this one (reported as `parent.key`)."""
+        nested = FieldNode(f"{self.name}.{key}", field.key_position, field.node, field.line_offset)
+        return FieldContext(nested, self.reporter, self.content_root)
+
+
+Parser = Callable[[FieldContext], Any]
+
+
+# --- scalars -------------------------------------------------------------------------------
+
+
+def scalar_text(ctx: FieldContext, node: yaml.Node | None = None) -> str | None:
+    """The stripped text of a scalar value; a list or mapping where text is expected is an error."""
+    node = ctx.node if node is None else node
+    if isinstance(node, yaml.ScalarNode):
+        text = node.value.strip()
+        if not text and node.tag == "tag:yaml.org,2002:null":
+            ctx.error("valeur vide", "écrivez une valeur après les deux-points, ou retirez la ligne")
+            return None
+        return text
+    kind = "une liste" if isinstance(node, yaml.SequenceNode) else "un groupe de champs"
+    ctx.error(f"une seule valeur attendue, pas {kind}", "écrivez la valeur sur la même ligne", node)
+    return None
+
+
+def parse_text(ctx: FieldContext) -> str | None:
+    text = scalar_text(ctx)
+    if text is not None and not text:
+        ctx.error("texte vide", "écrivez un texte, ou retirez la ligne")
+        return None
+    return text
+
+
+def parse_boolean(ctx: FieldContext) -> bool | None:
+    text = scalar_text(ctx)
+    if text is None:
+        return None
+    lowered = text.lower()
+    if lowered in ("true", "oui", "yes"):
+        return True
+    if lowered in ("false", "non", "no"):
+        return False
+    ctx.error(f"« {text} » n'est ni vrai ni faux", "écrivez true (oui) ou false (non)")
+    return None
+
+
+def parse_integer(ctx: FieldContext, low: int = 0, high: int = 10_000) -> int | None:
+    text = scalar_text(ctx)
+    if text is None:
+        return None
+    if not re.fullmatch(r"-?\d+", text):
+        ctx.error(f"« {text} » n'est pas un nombre entier", f"écrivez un nombre, par exemple {low}")
+        return None
+    number = int(text)
+    if not low <= number <= high:
+        ctx.error(f"{number} est hors des limites", f"écrivez un nombre entre {low} et {high}")
+        return None
+    return number
+
+
+def parse_year(ctx: FieldContext) -> int | None:
+    return parse_integer(ctx, 1800, 2100)
+
+
+def parse_order(ctx: FieldContext) -> int | None:
+    return parse_integer(ctx, 0, 1000)
+
+
+def parse_months(ctx: FieldContext) -> int | None:
+    return parse_integer(ctx, 0, 120)
+
+
+def parse_url(ctx: FieldContext) -> str | None:
+    text = scalar_text(ctx)
+    if text is None:
+        return None
+    if not is_web_url(text):
+        hint = "une adresse web complète commence par https://"
+        if re.match(r"^(www\.)?[\w-]+(\.[\w-]+)+(/.*)?$", text):
+            hint = f"écrivez « https://{text} »"
+        ctx.error(f"« {text} » n'est pas une adresse web valide", hint)
+        return None
+    return text
+
+
+def is_web_url(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and "." in parts.netloc and " " not in text
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+def parse_email(ctx: FieldContext) -> str | None:
+    text = scalar_text(ctx)
+    if text is None:
+        return None
+    text = text.removeprefix("mailto:")
+    if not EMAIL_PATTERN.match(text):
+        ctx.error(f"« {text} » n'est pas une adresse électronique", "par exemple : nom@exemple.fr")
+        return None
+    return text
+
+
+def slugify(text: str) -> str:
+    """'Café numérique à Évreux' -> 'cafe-numerique-a-evreux'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def parse_slug(ctx: FieldContext) -> str | None:
+    text = scalar_text(ctx)
+    if text is None:
+        return None
+    return check_slug(ctx, text, ctx.node)
+
+
+def check_slug(ctx: FieldContext, text: str, node: yaml.Node) -> str | None:
+    if SLUG_PATTERN.match(text):
+        return text
+    ctx.error(
+        f"« {text} » n'est pas un identifiant valide",
+        f"minuscules sans accents, chiffres et tirets : « {slugify(text)} »",
+        node,
+    )
+    return None
+
+
+def parse_uid(ctx: FieldContext) -> str | None:
+    text = scalar_text(ctx)
+    if text is None:
+        return None
+    if not re.fullmatch(r"[\x21-\x7e]{4,255}", text):
+        ctx.error(
+            "identifiant d'agenda invalide",
+            "lettres, chiffres et signes sans espace ni accent, par exemple a1b2c3@normandyfrenchtech.fr",
+        )
+        return None
+    return text
+
+
+def parse_choice(allowed: Iterable[str]) -> Parser:
+    """A parser accepting one of `allowed`, ignoring case and accents ('pepiniere' = 'pépinière')."""
+    canonical = {fold(value): value for value in allowed}
+
+    def parse(ctx: FieldContext) -> str | None:
+        text = scalar_text(ctx)
+        if text is None:
+            return None
+        if fold(text) in canonical:
+            return canonical[fold(text)]
+        ctx.error(f"« {text} » n'est pas une valeur permise", suggestion_hint(text, canonical.values()))
+        return None
+
+    return parse
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+
+
+# --- lists and mappings --------------------------------------------------------------------
+
+
+def list_items(ctx: FieldContext) -> list[yaml.Node]:
+    """A list's item nodes; a single value counts as a list of one, as people write it."""
+    if isinstance(ctx.node, yaml.SequenceNode):
+        return list(ctx.node.value)
+    if isinstance(ctx.node, yaml.ScalarNode):
+        return [] if ctx.node.value.strip() == "" else [ctx.node]
+    ctx.error("une liste est attendue", "écrivez [a, b] ou une ligne « - a » par élément")
+    return []
+
+
+def parse_list_of(item: Callable[[FieldContext, str, yaml.Node], T | None]) -> Parser:
+    """A parser for a list whose items are each checked by `item`; duplicates are dropped."""
+
+    def parse(ctx: FieldContext) -> tuple[T, ...] | None:
+        values: list[T] = []
+        for node in list_items(ctx):
+            text = scalar_text(ctx, node)
+            if text is None:
+                continue
+            value = item(ctx, text, node)
+            if value is not None and value not in values:
+                values.append(value)
+        return tuple(values)
+
+    return parse
+
+
+def _text_item(ctx: FieldContext, text: str, node: yaml.Node) -> str | None:
+    return text or None
+
+
+parse_text_list = parse_list_of(_text_item)
+parse_slug_list = parse_list_of(check_slug)
+
+
+def mapping_of(ctx: FieldContext) -> dict[str, FieldNode] | None:
+    if not isinstance(ctx.node, yaml.MappingNode):
+        ctx.error("un groupe de champs « nom: valeur » est attendu")
+        return None
+    return mapping_fields(ctx.node, ctx.field.line_offset, ctx.reporter, ctx.name + ".")
+
+
+def parse_geo(ctx: FieldContext) -> tuple[float, float] | None:
+    fields = mapping_of(ctx)
+    if fields is None:
+        return None
+    hint = "écrivez par exemple {lat: 49.42, lon: 1.06}"
+    values: dict[str, float] = {}
+    for key, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+        if key not in fields:
+            ctx.error(f"coordonnée « {key} » manquante", hint)
+            continue
+        sub = ctx.child(key, fields[key])
+        text = scalar_text(sub)
+        if text is None:
+            continue
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            sub.error(f"« {text} » n'est pas un nombre", hint)
+            continue
+        if not low <= number <= high:
+            sub.error(f"{number} est hors des limites ({low} à {high})", hint)
+            continue
+        values[key] = number
+    for key in sorted(set(fields) - {"lat", "lon"}):
+        ctx.child(key, fields[key]).error(f"« {key} » inconnu dans geo", hint)
+    if len(values) != 2:
+        return None
+    return values["lat"], values["lon"]
+
+
+def parse_url_mapping(ctx: FieldContext) -> tuple[tuple[str, str], ...] | None:
+    """`social: {linkedin: https://…}` -> ((label, url), …) in the author's order."""
+    fields = mapping_of(ctx)
+    if fields is None:
+        return None
+    links = []
+    for key, field in fields.items():
+        url = parse_url(ctx.child(key, field))
+        if url is not None:
+            links.append((key, url))
+    return tuple(links)
+
+
+# --- time ----------------------------------------------------------------------------------
+
+_MOMENT = re.compile(
+    r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+    r"(?:[ T](?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"\s*(?P<offset>Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_BARE_TIME = re.compile(r"^(?P<hour>\d{1,2})[:h](?P<minute>\d{2})$")
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(.*)$")
+MOMENT_HINT = "écrivez 2015-10-01 (journée entière) ou 2015-10-01 18:30 (heure locale)"
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+    "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def parse_moment(ctx: FieldContext, allow_bare_time: bool = False) -> Moment | None:
+    text = scalar_text(ctx)
+    if text is None:
+        return None
+    return read_moment(ctx, text, ctx.node, allow_bare_time)
+
+
+def parse_end_moment(ctx: FieldContext) -> Moment | None:
+    return parse_moment(ctx, allow_bare_time=True)
+
+
+def parse_date(ctx: FieldContext) -> date | None:
+    moment = parse_moment(ctx)
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        ctx.error("une date sans heure est attendue", "écrivez seulement la date : 2015-06-25")
+        return None
+    assert isinstance(moment, date)
+    return moment
+
+
+def read_moment(
+    ctx: FieldContext, text: str, node: yaml.Node, allow_bare_time: bool = False
+) -> Moment | None:
+    """Read a date or date-time as the comms team writes it, reporting impossible values."""
+    match = _MOMENT.match(text)
+    if match is None:
+        bare = _BARE_TIME.match(text)
+        if bare and allow_bare_time:
+            return _make_time(ctx, int(bare["hour"]), int(bare["minute"]), node)
+        ctx.error(f"« {text} » n'est pas une date lisible", _moment_hint(text), node)
+        return None
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    try:
+        day_value = date(year, month, day)
+    except ValueError:
+        ctx.error(f"date impossible : « {text} »", _impossible_hint(year, month, day), node)
+        return None
+    if match["hour"] is None:
+        return day_value
+    clock = _make_time(ctx, int(match["hour"]), int(match["minute"]), node, match["second"])
+    if clock is None:
+        return None
+    moment = datetime.combine(day_value, clock)  # noqa: DTZ001 - localized by the model
+    if match["offset"]:
+        return moment.replace(tzinfo=_offset(match["offset"]))
+    return moment
+
+
+def _make_time(
+    ctx: FieldContext, hour: int, minute: int, node: yaml.Node, second: str | None = None
+) -> time | None:
+    try:
+        return time(hour, minute, int(second or 0))
+    except ValueError:
+        ctx.error(
+            f"heure impossible : {hour}:{minute:02d}",
+            "les heures vont de 00:00 à 23:59 ; pour minuit en fin d'événement, "
+            "écrivez le lendemain à 00:00",
+            node,
+        )
+        return None
+
+
+def _offset(text: str) -> timezone:
+    if text == "Z":
+        return timezone.utc
+    sign = 1 if text[0] == "+" else -1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def _moment_hint(text: str) -> str:
+    french = _FRENCH_DATE.match(text)
+    if french:
+        day, month, year = (int(part) for part in french.groups()[:3])
+        rest = french.group(4).strip()
+        return f"écrivez l'année en premier : « {year}-{month:02d}-{day:02d}{' ' + rest if rest else ''} »"
+    return MOMENT_HINT
+
+
+def _impossible_hint(year: int, month: int, day: int) -> str:
+    if not 1 <= month <= 12:
+        return "le mois va de 01 à 12, et s'écrit après l'année : 2015-10-01"
+    return f"{MONTHS[month - 1]} {year} n'a pas de {day} ; vérifiez le jour"
+
+
+@cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def parse_timezone(ctx: FieldContext) -> zoneinfo.ZoneInfo | None:
+    text = scalar_text(ctx)
+    if text is None:
+        return None
+    if text in known_timezones():
+        return zoneinfo.ZoneInfo(text)
+    guess = did_you_mean(text, known_timezones())
+    hint = f"vouliez-vous dire « {guess} » ?" if guess else "un nom IANA, par exemple Europe/Paris"
+    ctx.error(f"fuseau horaire inconnu : « {text} »", hint)
+    return None
+
+
+def parse_rrule(ctx: FieldContext) -> str | None:
+    """An RFC 5545 RRULE, checked by icalendar's own parser so the feeds can carry it."""
+    from icalendar.prop import vRecur
+
+    text = scalar_text(ctx)
+    if text is None:
+        return None
+    text = text.removeprefix("RRULE:")
+    hint = "par exemple FREQ=MONTHLY;BYDAY=1TH;COUNT=10 (le premier jeudi du mois, 10 fois)"
+    try:
+        rule = vRecur.from_ical(text)
+    except (ValueError, TypeError) as error:
+        ctx.error(f"règle de répétition illisible ({error})", hint)
+        return None
+    if "FREQ" not in rule:
+        ctx.error("la règle de répétition doit dire FREQ (DAILY, WEEKLY, MONTHLY, YEARLY)", hint)
+        return None
+    if "COUNT" in rule and "UNTIL" in rule:
+        ctx.error("COUNT et UNTIL ne peuvent pas être utilisés ensemble", "gardez l'un des deux")
+        return None
+    return text
+
+
+def parse_moment_list(ctx: FieldContext) -> tuple[Moment, ...]:
+    moments: list[Moment] = []
+    for node in list_items(ctx):
+        text = scalar_text(ctx, node)
+        if text is None:
+            continue
+        moment = read_moment(ctx, text, node)
+        if moment is not None and moment not in moments:
+            moments.append(moment)
+    return tuple(moments)
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def parse_media_path(ctx: FieldContext) -> str | None:
+    text = scalar_text(ctx)
+    if text is None:
+        return None
+    return check_media_path(ctx, text, ctx.node)
+
+
+def check_media_path(ctx: FieldContext, text: str, node: yaml.Node) -> str | None:
+    """A file under content/media/, given as `media/…`; nothing outside the project, ever."""
+    relative = text.lstrip("/")
+    media_root = (ctx.content_root / MEDIA_FOLDER).resolve()
+    hint = f"placez le fichier dans content/{MEDIA_FOLDER}/ et écrivez « {MEDIA_FOLDER}/nom-du-fichier »"
+    if "://" in text:
+        ctx.error("les images et fichiers doivent être dans le site, pas sur un autre serveur", hint, node)
+        return None
+    candidate = (ctx.content_root / relative).resolve()
+    if not candidate.is_relative_to(media_root):
+        ctx.error(f"« {text} » est en dehors du dossier content/{MEDIA_FOLDER}/", hint, node)
+        return None
+    if not candidate.is_file():
+        existing = [p.relative_to(ctx.content_root).as_posix() for p in _media_files(media_root)]
+        guess = did_you_mean(relative, existing)
+        ctx.error(
+            f"fichier introuvable : content/{relative}",
+            f"vouliez-vous dire « {guess} » ?" if guess else hint,
+            node,
+        )
+        return None
+    return candidate.relative_to(ctx.content_root.resolve()).as_posix()
+
+
+def _media_files(media_root: Path) -> list[Path]:
+    return sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.is_dir() else []
+
+
+parse_media_list = parse_list_of(check_media_path)

@@ -1,0 +1,88 @@
+"""Expand a recurring event's RRULE into its dates, in local wall-clock time.
+
+Occurrences are computed on naive local times and then placed in the event's zone, so
+"every first Thursday at 18:30" stays at 18:30 across daylight-saving changes, as calendar
+clients do with a TZID.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from itertools import islice
+
+from dateutil.rrule import rrule, rrulestr
+
+from .models import Event
+
+MAX_OCCURRENCES = 5000
+"""An endless rule is cut here; a weekly event would need a century to reach it."""
+
+
+def local_rule(event: Event) -> rrule:
+    """The event's RRULE anchored on its naive local start. Raises ValueError if unreadable."""
+    assert event.recurrence is not None
+    start = _naive_local(event, event.start)
+    parts = []
+    for part in event.recurrence.split(";"):
+        name, _, value = part.partition("=")
+        if name.upper() == "UNTIL":
+            value = _local_until(event, value)
+        parts.append(f"{name}={value}")
+    rule = rrulestr(";".join(parts), dtstart=start)
+    assert isinstance(rule, rrule)
+    return rule
+
+
+def _local_until(event: Event, value: str) -> str:
+    """UNTIL as naive local time, whatever form the author used (date, local, UTC)."""
+    if len(value) == 8:  # a date: the whole day is included
+        return value + ("T235959" if isinstance(event.start, datetime) else "")
+    if value.endswith("Z"):
+        moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return moment.astimezone(event.timezone).strftime("%Y%m%dT%H%M%S")
+    return value
+
+
+def _naive_local(event: Event, moment: date | datetime) -> datetime:
+    if isinstance(moment, datetime):
+        return moment.astimezone(event.timezone).replace(tzinfo=None)
+    return datetime(moment.year, moment.month, moment.day)  # noqa: DTZ001 - a calendar day
+
+
+def occurrences(event: Event) -> Iterator[date | datetime]:
+    """Every start of the event (just its start if it does not repeat), without exdates."""
+    if event.recurrence is None:
+        yield event.start
+        return
+    skipped = {_naive_local(event, moment) for moment in event.exdates}
+    for local in islice(local_rule(event), MAX_OCCURRENCES):
+        if local in skipped:
+            continue
+        if isinstance(event.start, datetime):
+            yield local.replace(tzinfo=event.timezone)
+        else:
+            yield local.date()
+
+
+def duration(event: Event) -> timedelta:
+    if isinstance(event.start, datetime):
+        return (event.end - event.start) if isinstance(event.end, datetime) else timedelta(0)
+    return event.last_day() - event.start + timedelta(days=1)
+
+
+def upcoming_occurrences(event: Event, now: datetime, count: int) -> list[date | datetime]:
+    """The next `count` starts of the event whose end is still ahead of `now`."""
+    length = duration(event)
+    found: list[date | datetime] = []
+    for start in occurrences(event):
+        if isinstance(start, datetime):
+            end = start + length if length else start
+        else:
+            last = start + length
+            end = datetime(last.year, last.month, last.day, tzinfo=event.timezone)
+        if end >= now:
+            found.append(start)
+            if len(found) == count:
+                break
+    return found
