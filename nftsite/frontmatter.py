@@ -160,6 +160,8 @@ def report_yaml_error(
         Position(mark.line + 1 + line_offset, mark.column + 1) if mark else Position(1 + line_offset)
     )
     original = f"{error.context or ''} {error.problem or ''}".strip()
+    if "\t" in reporter.line_text(position.line):  # libyaml does not name the character
+        original = "found character '\\t'"
     for needle, message, hint in _YAML_HINTS:
         if needle in original:
             reporter.error(position, "", f"en-tête YAML invalide : {message}", hint)

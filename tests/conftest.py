@@ -1,0 +1,113 @@
+"""Shared fixtures: tiny sites written inline in a test's own body, and the sample site built once."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import textwrap
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from nftsite.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=PARIS)
+NOW_ARG = "2026-11-23T12:00:00+01:00"
+
+MINIMAL_SITE_YAML = """\
+title: Normandy French Tech
+tagline: Le numérique normand
+description: Site de test
+base_url: https://www.normandyfrenchtech.fr
+language: fr
+timezone: Europe/Paris
+contact: contact@normandyfrenchtech.fr
+cities:
+  caen: Caen
+  rouen: Rouen
+  le-havre: Le Havre
+themes:
+  smart-city: {name: Smart City, city: caen, summary: La ville intelligente.}
+  smart-industry: {name: Smart Industry, city: rouen}
+  smart-port: Smart Port
+navigation:
+  - {label: Agenda, url: /agenda/}
+  - {label: Startups, url: /startups/}
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    exit_code: int
+    stderr: str
+
+
+@dataclass
+class InlineSite:
+    """A project folder holding a site written by the test, with the real templates."""
+
+    root: Path
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def write(self, files: dict[str, str]) -> None:
+        """Write `content/`-relative files; text is dedented so tests can indent it."""
+        for relative, text in files.items():
+            path = self.root / "content" / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+    def remove(self, relative: str) -> None:
+        (self.root / "content" / relative).unlink()
+
+    def run(self, *args: str, command: str = "build") -> Run:
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+            code = main([command, "--root", str(self.root), "--now", NOW_ARG, *args])
+        return Run(code, stderr.getvalue())
+
+    def snapshot(self) -> dict[str, bytes]:
+        """Every file of output/ with its bytes, to prove a failed build changed nothing."""
+        return snapshot(self.output)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    """`make_site({"events/x.md": "..."})` -> an InlineSite with a valid site.yaml by default."""
+
+    def make(files: dict[str, str] | None = None, site_yaml: str = MINIMAL_SITE_YAML) -> InlineSite:
+        root = tmp_path / "project"
+        (root / "content").mkdir(parents=True)
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copytree(REPO / "static", root / "static")
+        site = InlineSite(root)
+        site.write({"site.yaml": site_yaml, **(files or {})})
+        return site
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own content, built once per test session with a fixed `now`."""
+    output = tmp_path_factory.mktemp("sample") / "output"
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        code = main(["build", "--root", str(REPO), "--output", str(output), "--now", NOW_ARG])
+    assert code == 0, stderr.getvalue()
+    return output
