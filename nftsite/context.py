@@ -12,11 +12,13 @@ from itertools import groupby
 from typing import Any
 
 from . import jsonld, urls
+from .calendars import CalendarFeed, calendar_feeds
 from .dates import format_month
 from .markdown import RenderedBody
 from .models import Event, Source
 from .recurrence import upcoming_occurrences
 from .site import Site
+from .subscriptions import CalendarFeedView, feed_view
 from .views import (
     EventView,
     Link,
@@ -142,6 +144,9 @@ class Planner:
         context.update(site=self.site_view, meta=meta)
         self.pages.append(PageToRender(url, template, context, source, in_sitemap))
 
+    def feed(self, feed: CalendarFeed) -> CalendarFeedView:
+        return feed_view(feed.name, urls.absolute(self.site.config.base_url, feed.url))
+
     def filters(self, city_url: Any, theme_url: Any) -> dict[str, tuple[Link, ...]]:
         """Links to the per-city and per-theme listings: filtering that needs no JavaScript."""
         config = self.site.config
@@ -186,7 +191,8 @@ def by_year(items: list[AgendaItem]) -> tuple[Group, ...]:
 
 
 def plan_pages(
-    site: Site, bodies: dict[str, RenderedBody], now: datetime, media_sizes: dict[str, int]
+    site: Site, bodies: dict[str, RenderedBody], now: datetime, media_sizes: dict[str, int],
+    redirects: dict[str, str],
 ) -> list[PageToRender]:
     """Every HTML page of the site, in a stable order."""
     planner = Planner(site, bodies, now, media_sizes)
@@ -198,6 +204,9 @@ def plan_pages(
     plan_content_pages(planner)
     planner.add("/404.html", "404.html", planner.meta("Page introuvable", "/404.html"),
                 in_sitemap=False)
+    for old, target in redirects.items():
+        planner.add(old, "redirect.html", planner.meta("Page déplacée", old), in_sitemap=False,
+                    target=target, target_absolute=urls.absolute(site.config.base_url, target))
     return planner.pages
 
 
@@ -218,10 +227,16 @@ def plan_agenda(planner: Planner) -> None:
     site = planner.site
     home = Link("Agenda", urls.AGENDA)
     filters = planner.filters(urls.city_agenda_url, urls.theme_agenda_url)
+    feeds = {feed.url: planner.feed(feed) for feed in calendar_feeds(site.config)}
+    planner.add(urls.SUBSCRIBE, "subscribe.html",
+                planner.meta("S'abonner à l'agenda", urls.SUBSCRIBE,
+                             "Suivre l'agenda numérique normand dans son agenda ou son lecteur de flux.",
+                             breadcrumbs=(home,)),
+                feeds=tuple(feeds.values()))
     planner.add(urls.AGENDA, "agenda.html",
                 planner.meta("Agenda", urls.AGENDA, "Les prochains événements du numérique en Normandie."),
                 groups=by_month(planner.upcoming(site.events)), heading="Agenda", scope=None,
-                **filters)
+                feed=feeds[urls.CALENDAR_FEED], **filters)
     planner.add(urls.ARCHIVES, "archives.html",
                 planner.meta("Archives de l'agenda", urls.ARCHIVES, breadcrumbs=(home,)),
                 groups=by_year(planner.past(site.events)))
@@ -230,13 +245,14 @@ def plan_agenda(planner: Planner) -> None:
         url = urls.city_agenda_url(slug)
         planner.add(url, "agenda.html", planner.meta(f"Agenda à {name}", url, breadcrumbs=(home,)),
                     groups=by_month(planner.upcoming(events)), heading=f"Agenda à {name}",
-                    scope=Link(name, url), **filters)
+                    scope=Link(name, url), feed=feeds[urls.city_calendar_url(slug)], **filters)
     for slug, theme in site.config.themes.items():
         events = [e for e in site.events if slug in e.themes]
         url = urls.theme_agenda_url(slug)
         planner.add(url, "agenda.html", planner.meta(f"Agenda {theme.name}", url, breadcrumbs=(home,)),
                     groups=by_month(planner.upcoming(events)), heading=f"Agenda : {theme.name}",
-                    scope=Link(theme.name, url), **filters)
+                    scope=Link(theme.name, url), feed=feeds[urls.theme_calendar_url(slug)],
+                    **filters)
     for event in site.events:
         view = planner.events[event.slug]
         meta = planner.meta(event.title, view.url, event.summary, og_type="article",

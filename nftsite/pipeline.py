@@ -11,6 +11,10 @@ from pathlib import Path
 
 from . import crawl, urls
 from .assets import media_files, static_files
+from .calendars import calendar_files
+from .feeds import feed_files
+from .history import History, read_history
+from .redirects import redirects
 from .config import load_site_config
 from .context import plan_pages
 from .entries import load_entry
@@ -19,7 +23,7 @@ from .links import check_body_links, resolves
 from .markdown import MarkdownRenderer, RenderedBody
 from .models import Entry, SiteConfig
 from .output import Artifact, WriteReport, write_output
-from .problems import Position, Problem, Problems
+from .problems import Position, Problem, Problems, Severity
 from .site import Site, link_site
 from .sources import SourceFile, discover
 
@@ -81,16 +85,24 @@ def build(options: BuildOptions) -> BuildResult:
         entries = [e for s in sources if (e := load_entry(s, config, content_root, problems))]
     with timed(result, "liens"):
         site = link_site(config, entries, options.drafts, problems)
+    with timed(result, "historique git"):
+        history = read_history(root, [s.shown_path for s in sources],
+                               with_texts=[s.shown_path for s in sources if s.kind == "event"])
+        report_history(history, problems)
     with timed(result, "markdown"):
         bodies = render_bodies(site)
     with timed(result, "pages"):
         media = media_files(content_root)
         sizes = {path: artifact.stat().st_size for path, artifact in media.items()
                  if isinstance(artifact, Path)}
-        pages = plan_pages(site, bodies, options.now, sizes)
+        published = [*site.events, *site.startups, *site.places, *site.press, *site.pages]
+        pages = plan_pages(site, bodies, options.now, sizes, redirects(published, history))
         environment = make_environment(options.templates_root)
         html = render_pages(environment, pages, options.templates_root, root, problems)
     artifacts: dict[str, Artifact] = {**static_files(root), **media, **html}
+    with timed(result, "agendas et flux"):
+        artifacts.update(calendar_files(site, history, bodies, options.now))
+        artifacts.update(feed_files(site, history, options.now))
     artifacts["sitemap.xml"] = crawl.sitemap(pages, config.base_url)
     artifacts["robots.txt"] = crawl.robots(config.base_url)
     with timed(result, "vérification des liens"):
@@ -122,6 +134,21 @@ def failed_outputs(sources: list[SourceFile], entries: list[Entry], site: Site) 
                                          *site.press, *site.pages)}
     return {urls.output_path(url_of[s.kind](s.slug)) for s in sources
             if s.shown_path not in drafts | published}
+
+
+def report_history(history: History, problems: Problems) -> None:
+    """Without full git history, calendar identities fall back to file paths: say so."""
+    if not history.in_git:
+        problems.add(Problem(CONTENT_FOLDER, Position(), "",
+                             "pas d'historique git : identifiants d'agenda tirés des noms de fichiers "
+                             "actuels, dates de modification fixes",
+                             "construisez depuis un clone git du dépôt pour des agendas exacts",
+                             Severity.WARNING))
+    elif history.shallow:
+        problems.add(Problem(CONTENT_FOLDER, Position(), "",
+                             "historique git incomplet (clone superficiel) : un fichier renommé "
+                             "pourrait changer d'identifiant d'agenda",
+                             "clonez le dépôt en entier (git fetch --unshallow)", Severity.WARNING))
 
 
 def check_navigation(config: SiteConfig, known: set[str], problems: Problems) -> None:

@@ -13,10 +13,12 @@ from urllib.parse import quote_plus
 from markupsafe import Markup
 
 from . import urls
+from .calendars import event_location
 from .dates import format_day, format_day_range, format_span, zone_label
 from .markdown import RenderedBody
 from .models import Event, Page, Place, PressRelease, SiteConfig, Startup, Status
 from .site import Site
+from .subscriptions import google_event_link, outlook_event_link
 
 STATUS_LABELS = {
     Status.CONFIRMED: "",
@@ -67,6 +69,9 @@ class EventView:
     draft: bool
     is_recurring: bool
     next_dates: tuple[str, ...]
+    ics_url: str
+    google_url: str
+    outlook_url: str
 
 
 @dataclass(frozen=True)
@@ -210,7 +215,19 @@ def event_view(event: Event, site: Site, body: RenderedBody, next_dates: tuple[s
         draft=event.draft,
         is_recurring=event.recurrence is not None,
         next_dates=next_dates,
+        **add_to_calendar_links(event, site),
     )
+
+
+def add_to_calendar_links(event: Event, site: Site) -> dict[str, str]:
+    page = urls.absolute(site.config.base_url, urls.event_url(event.slug))
+    details = f"{event.summary}\n\n{page}" if event.summary else page
+    location = event_location(event, site)
+    return {
+        "ics_url": urls.event_ics_url(event.slug),
+        "google_url": google_event_link(event, details, location),
+        "outlook_url": outlook_event_link(event, details, location),
+    }
 
 
 def startup_view(startup: Startup, site: Site, body: RenderedBody) -> StartupView:

@@ -1,0 +1,116 @@
+"""Which events go in which calendar file: the whole agenda, each city, each theme, each event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+
+from . import urls
+from .history import History
+from .ical import CalendarEntry, calendar_bytes
+from .identity import event_identity
+from .markdown import RenderedBody
+from .models import Event, SiteConfig, Status
+from .plaintext import html_to_text
+from .recurrence import upcoming_occurrences
+from .site import Site
+
+
+def calendar_entry(event: Event, site: Site, history: History, body: RenderedBody) -> CalendarEntry:
+    config = site.config
+    page = urls.absolute(config.base_url, urls.event_url(event.slug))
+    geo = site.place(event.place).geo if event.place is not None else None
+    return CalendarEntry(
+        event=event,
+        identity=event_identity(event, history, config.base_url),
+        url=page,
+        description=describe(event, body, config.base_url, page),
+        location=event_location(event, site),
+        geo=geo,
+        categories=tuple(config.themes[t].name for t in event.themes),
+    )
+
+
+def event_location(event: Event, site: Site) -> str | None:
+    """Where, as one line a calendar app shows and a map app can search: name and address."""
+    if event.place is not None:
+        place = site.place(event.place)
+        return f"{place.name}, {place.address}"
+    return event.location or event.online
+
+
+def describe(event: Event, body: RenderedBody, base_url: str, page: str) -> str:
+    """Plain text: the status, summary, body, practical links and the page's URL."""
+    parts = []
+    if event.status is Status.CANCELLED:
+        parts.append("ÉVÉNEMENT ANNULÉ.")
+    elif event.status is Status.TENTATIVE:
+        parts.append("Date à confirmer.")
+    if event.summary:
+        parts.append(event.summary)
+    text = html_to_text(body.html, base_url)
+    if text:
+        parts.append(text)
+    practical = [f"{label} : {value}" for label, value in (
+        ("Organisation", event.organizer), ("Tarif", event.price),
+        ("En ligne", event.online), ("Inscription", event.registration)) if value]
+    if practical:
+        parts.append("\n".join(practical))
+    parts.append(f"Plus d'informations : {page}")
+    return "\n\n".join(parts)
+
+
+def is_in_feeds(event: Event, now: datetime, past_months: int) -> bool:
+    """Every future event, and those that ended within the recent-past window."""
+    cutoff = now - relativedelta(months=past_months)
+    return bool(upcoming_occurrences(event, cutoff, 1))
+
+
+@dataclass(frozen=True)
+class CalendarFeed:
+    """A subscribable calendar: the whole agenda, or one city's, or one theme's."""
+
+    url: str
+    name: str
+    description: str
+    city: str | None = None
+    theme: str | None = None
+
+    def selects(self, event: Event, site: Site) -> bool:
+        if self.city is not None:
+            return site.city_of(event) == self.city
+        return self.theme is None or self.theme in event.themes
+
+
+def calendar_feeds(config: SiteConfig) -> list[CalendarFeed]:
+    window = (f"Les événements à venir et ceux des {config.feed_past_months} derniers mois ; "
+              f"archives complètes sur {config.base_url}{urls.ARCHIVES}")
+    feeds = [CalendarFeed(urls.CALENDAR_FEED, "Agenda numérique normand",
+                          f"L'agenda partagé du numérique en Normandie. {window}")]
+    feeds += [CalendarFeed(urls.city_calendar_url(slug), f"Agenda numérique — {name}",
+                           f"Les événements du numérique à {name}. {window}", city=slug)
+              for slug, name in config.cities.items()]
+    feeds += [CalendarFeed(urls.theme_calendar_url(slug), f"Agenda numérique — {theme.name}",
+                           f"Les événements {theme.name} en Normandie. {window}", theme=slug)
+              for slug, theme in config.themes.items()]
+    return feeds
+
+
+def calendar_files(
+    site: Site, history: History, bodies: dict[str, RenderedBody], now: datetime
+) -> dict[str, bytes]:
+    """{output path: .ics bytes}: the subscribed feeds, then one file per event page."""
+    config = site.config
+    entries = {e.slug: calendar_entry(e, site, history, bodies[e.source.path]) for e in site.events}
+    recent = [e for e in site.events if is_in_feeds(e, now, config.feed_past_months)]
+    files = {
+        urls.output_path(feed.url): calendar_bytes(
+            feed.name, feed.description, (entries[e.slug] for e in recent if feed.selects(e, site)))
+        for feed in calendar_feeds(config)
+    }
+    for event in site.events:
+        files[urls.output_path(urls.event_ics_url(event.slug))] = calendar_bytes(
+            event.title, f"{event.title} — {config.title}", [entries[event.slug]])
+    return files

@@ -1,0 +1,117 @@
+"""RSS 2.0 and Atom feeds, written with feedgen: press releases, and the upcoming events.
+
+feedgen stamps feeds with the clock by default; every date here is set from the content
+and its history instead, so an unchanged site gives byte-identical feeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from feedgen.feed import FeedGenerator
+
+from . import urls
+from .calendars import event_location
+from .history import History
+from .models import SiteConfig, Status
+from .recurrence import upcoming_occurrences
+from .site import Site
+from .views import event_when
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    title: str
+    url: str
+    """Absolute; also the item's GUID / Atom id: it never changes for an entry."""
+    summary: str
+    published: datetime
+    updated: datetime
+
+
+def _generator(config: SiteConfig, title: str, description: str, page: str, feed: str,
+               items: Sequence[FeedItem]) -> FeedGenerator:
+    generator = FeedGenerator()
+    generator.id(urls.absolute(config.base_url, page))
+    generator.title(title)
+    generator.subtitle(description)
+    # feedgen takes the last link as the RSS channel <link>: the page must come last.
+    generator.link(href=urls.absolute(config.base_url, feed), rel="self")
+    generator.link(href=urls.absolute(config.base_url, page), rel="alternate")
+    generator.language(config.language)
+    generator.author({"name": config.title, "email": config.contact})
+    latest = max((item.updated for item in items), default=None)
+    if latest is not None:
+        generator.updated(latest)
+        generator.lastBuildDate(latest)
+    for item in items:
+        entry = generator.add_entry(order="append")
+        entry.id(item.url)
+        entry.guid(item.url, permalink=True)
+        entry.title(item.title)
+        entry.link(href=item.url)
+        entry.summary(item.summary)
+        entry.published(item.published)
+        entry.updated(item.updated)
+    return generator
+
+
+def rss(config: SiteConfig, title: str, description: str, page: str, feed: str,
+        items: Sequence[FeedItem]) -> bytes:
+    return bytes(_generator(config, title, description, page, feed, items).rss_str(pretty=True))
+
+
+def atom(config: SiteConfig, title: str, description: str, page: str, feed: str,
+         items: Sequence[FeedItem]) -> bytes:
+    return bytes(_generator(config, title, description, page, feed, items).atom_str(pretty=True))
+
+
+def day_start(day: datetime | object, config: SiteConfig) -> datetime:
+    """A press release's date as an instant: the start of that day in the site's zone."""
+    assert not isinstance(day, datetime)
+    return datetime.combine(day, time(), tzinfo=config.timezone)  # type: ignore[arg-type]
+
+
+def stamped(published: datetime, path: str, text: str, history: History) -> datetime:
+    """When an item last changed: its history, never earlier than its publication."""
+    return max(published, history.changed_at(path, text))
+
+
+def feed_files(site: Site, history: History, now: datetime) -> dict[str, bytes]:
+    """The press feeds (RSS and Atom) and the RSS feed of upcoming events."""
+    config = site.config
+    press = [
+        FeedItem(
+            title=release.title,
+            url=urls.absolute(config.base_url, urls.press_url(release.slug)),
+            summary=release.summary or release.title,
+            published=(published := day_start(release.date, config)),
+            updated=stamped(published, release.source.path, release.source.text, history),
+        )
+        for release in site.press
+    ]
+    events = []
+    for event in site.events:
+        starts = upcoming_occurrences(event, now, 1)
+        if not starts:
+            continue
+        changed = history.changed_at(event.source.path, event.source.text)
+        where = event_location(event, site) or ""
+        when = event_when(event, starts[0])
+        status = {Status.CANCELLED: "Annulé : ", Status.TENTATIVE: "À confirmer : "}.get(event.status, "")
+        summary = f"{when}{' — ' + where if where else ''}." + (f" {event.summary}" if event.summary else "")
+        events.append(FeedItem(status + event.title,
+                               urls.absolute(config.base_url, urls.event_url(event.slug)),
+                               summary, changed, changed))
+    press_args = (config, f"Communiqués de presse — {config.title}",
+                  "Les communiqués de presse de Normandy French Tech.", urls.PRESS)
+    return {
+        urls.output_path(urls.PRESS_RSS): rss(*press_args, urls.PRESS_RSS, press),
+        urls.output_path(urls.PRESS_ATOM): atom(*press_args, urls.PRESS_ATOM, press),
+        urls.output_path(urls.AGENDA_RSS): rss(
+            config, f"Prochains événements — {config.title}",
+            "Les prochains événements de l'agenda numérique normand.", urls.AGENDA,
+            urls.AGENDA_RSS, events),
+    }
