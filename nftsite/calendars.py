@@ -53,9 +53,16 @@ def describe(event: Event, body: RenderedBody, base_url: str, page: str) -> str:
     text = html_to_text(body.html, base_url)
     if text:
         parts.append(text)
-    practical = [f"{label} : {value}" for label, value in (
-        ("Organisation", event.organizer), ("Tarif", event.price),
-        ("En ligne", event.online), ("Inscription", event.registration)) if value]
+    practical = [
+        f"{label} : {value}"
+        for label, value in (
+            ("Organisation", event.organizer),
+            ("Tarif", event.price),
+            ("En ligne", event.online),
+            ("Inscription", event.registration),
+        )
+        if value
+    ]
     if practical:
         parts.append("\n".join(practical))
     parts.append(f"Plus d'informations : {page}")
@@ -85,16 +92,35 @@ class CalendarFeed:
 
 
 def calendar_feeds(config: SiteConfig) -> list[CalendarFeed]:
-    window = (f"Les événements à venir et ceux des {config.feed_past_months} derniers mois ; "
-              f"archives complètes sur {config.base_url}{urls.ARCHIVES}")
-    feeds = [CalendarFeed(urls.CALENDAR_FEED, "Agenda numérique normand",
-                          f"L'agenda partagé du numérique en Normandie. {window}")]
-    feeds += [CalendarFeed(urls.city_calendar_url(slug), f"Agenda numérique — {name}",
-                           f"Les événements du numérique à {name}. {window}", city=slug)
-              for slug, name in config.cities.items()]
-    feeds += [CalendarFeed(urls.theme_calendar_url(slug), f"Agenda numérique — {theme.name}",
-                           f"Les événements {theme.name} en Normandie. {window}", theme=slug)
-              for slug, theme in config.themes.items()]
+    window = (
+        f"Les événements à venir et ceux des {config.feed_past_months} derniers mois ; "
+        f"archives complètes sur {config.base_url}{urls.ARCHIVES}"
+    )
+    feeds = [
+        CalendarFeed(
+            urls.CALENDAR_FEED,
+            "Agenda numérique normand",
+            f"L'agenda partagé du numérique en Normandie. {window}",
+        )
+    ]
+    feeds += [
+        CalendarFeed(
+            urls.city_calendar_url(slug),
+            f"Agenda numérique — {name}",
+            f"Les événements du numérique à {name}. {window}",
+            city=slug,
+        )
+        for slug, name in config.cities.items()
+    ]
+    feeds += [
+        CalendarFeed(
+            urls.theme_calendar_url(slug),
+            f"Agenda numérique — {theme.name}",
+            f"Les événements {theme.name} en Normandie. {window}",
+            theme=slug,
+        )
+        for slug, theme in config.themes.items()
+    ]
     return feeds
 
 
@@ -107,10 +133,12 @@ def calendar_files(
     recent = [e for e in site.events if is_in_feeds(e, now, config.feed_past_months)]
     files = {
         urls.output_path(feed.url): calendar_bytes(
-            feed.name, feed.description, (entries[e.slug] for e in recent if feed.selects(e, site)))
+            feed.name, feed.description, (entries[e.slug] for e in recent if feed.selects(e, site))
+        )
         for feed in calendar_feeds(config)
     }
     for event in site.events:
         files[urls.output_path(urls.event_ics_url(event.slug))] = calendar_bytes(
-            event.title, f"{event.title} — {config.title}", [entries[event.slug]])
+            event.title, f"{event.title} — {config.title}", [entries[event.slug]]
+        )
     return files

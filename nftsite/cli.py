@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -34,28 +34,43 @@ def parse_now(text: str) -> datetime:
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nftsite", description="Le site de Normandy French Tech.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="commande")
-    for name, help_text in (("build", "construit le site dans output/"),
-                            ("check", "vérifie le contenu et les liens sans rien écrire")):
+    for name, help_text in (
+        ("build", "construit le site dans output/"),
+        ("check", "vérifie le contenu et les liens sans rien écrire"),
+    ):
         command = commands.add_parser(name, help=help_text, description=help_text)
         add_site_options(command)
     return parser
 
 
 def add_site_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--root", type=Path, default=Path.cwd(),
-                         help="dossier du projet (celui qui contient content/ et templates/)")
+    command.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        help="dossier du projet (celui qui contient content/ et templates/)",
+    )
     command.add_argument("--output", type=Path, default=None, help="dossier de sortie (output/)")
-    command.add_argument("--now", type=parse_now, default=None,
-                         help="l'instant de référence pour « à venir », ISO 8601")
+    command.add_argument(
+        "--now",
+        type=parse_now,
+        default=None,
+        help="l'instant de référence pour « à venir », ISO 8601",
+    )
     command.add_argument("--drafts", action="store_true", help="inclure les brouillons")
     command.add_argument("--timings", action="store_true", help="afficher la durée de chaque étape")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    now = args.now or datetime.now(timezone.utc)
-    options = BuildOptions(root=args.root, now=now, output=args.output, drafts=args.drafts,
-                           write=args.command == "build")
+    now = args.now or datetime.now(UTC)
+    options = BuildOptions(
+        root=args.root,
+        now=now,
+        output=args.output,
+        drafts=args.drafts,
+        write=args.command == "build",
+    )
     if not (options.root / "content").is_dir():
         print(f"nftsite : pas de dossier content/ dans {options.root.resolve()}", file=sys.stderr)
         return EXIT_USAGE
@@ -72,15 +87,21 @@ def report(result: BuildResult, command: str, timings: bool, stream: TextIO) -> 
     total = sum(result.timings.values())
     errors, warnings = len(result.problems.errors), len(result.problems.warnings)
     if errors:
-        print(f"\nÉchec : {errors} erreur(s), {warnings} avertissement(s). "
-              "output/ n'a pas été modifié.", file=stream)
+        print(
+            f"\nÉchec : {errors} erreur(s), {warnings} avertissement(s). "
+            "output/ n'a pas été modifié.",
+            file=stream,
+        )
     elif command == "check":
         print(f"Contenu valide : {result.pages} pages, {warnings} avertissement(s).", file=stream)
     elif result.written is not None:
         written = result.written
-        print(f"Site construit : {result.pages} pages, {len(result.artifacts)} fichiers "
-              f"({written.written} écrits, {written.unchanged} inchangés, {written.removed} supprimés), "
-              f"{warnings} avertissement(s), en {total:.2f} s.", file=stream)
+        print(
+            f"Site construit : {result.pages} pages, {len(result.artifacts)} fichiers "
+            f"({written.written} écrits, {written.unchanged} inchangés, {written.removed} supprimés), "
+            f"{warnings} avertissement(s), en {total:.2f} s.",
+            file=stream,
+        )
 
 
 def print_problems(problems: Problems, stream: TextIO) -> None:

@@ -12,7 +12,7 @@ from babel import Locale, UnknownLocaleError
 from . import fields as f
 from .frontmatter import FieldNode, mapping_fields, parse_yaml_mapping
 from .models import Figure, NavItem, SiteConfig, Source, Theme
-from .problems import Position, Problems, SourceReporter
+from .problems import Position, Problems, SourceReporter, did_you_mean
 from .schema import FieldSpec, read_fields
 
 SITE_FILE = "site.yaml"
@@ -79,8 +79,14 @@ def read_record(ctx: f.FieldContext, specs: tuple[FieldSpec, ...]) -> dict[str, 
         ctx.error("un groupe de champs est attendu", f"champs possibles : {names}")
         return None
     nodes = mapping_fields(ctx.node, ctx.field.line_offset, ctx.reporter, ctx.name + ".")
-    result = read_fields(nodes, specs, ctx.reporter, ctx.content_root, prefix=ctx.name + ".",
-                         missing_at=ctx.position())
+    result = read_fields(
+        nodes,
+        specs,
+        ctx.reporter,
+        ctx.content_root,
+        prefix=ctx.name + ".",
+        missing_at=ctx.position(),
+    )
     return result.values if result.complete else None
 
 
@@ -125,12 +131,19 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", f.parse_text, "nom du site", required=True),
     FieldSpec("tagline", f.parse_text, "sous-titre"),
     FieldSpec("description", f.parse_text, "description pour les moteurs de recherche"),
-    FieldSpec("base_url", parse_base_url, "adresse publique du site", required=True,
-              example="https://www.normandyfrenchtech.fr"),
+    FieldSpec(
+        "base_url",
+        parse_base_url,
+        "adresse publique du site",
+        required=True,
+        example="https://www.normandyfrenchtech.fr",
+    ),
     FieldSpec("language", parse_language, "langue du site", example="fr"),
     FieldSpec("timezone", f.parse_timezone, "fuseau horaire", example="Europe/Paris"),
     FieldSpec("contact", f.parse_email, "adresse de contact", required=True),
-    FieldSpec("feed_past_months", f.parse_months, "mois de passé gardés dans les agendas", example="12"),
+    FieldSpec(
+        "feed_past_months", f.parse_months, "mois de passé gardés dans les agendas", example="12"
+    ),
     FieldSpec("cities", parse_names, "les villes : identifiant: nom", required=True),
     FieldSpec("themes", parse_themes, "les thèmes : identifiant: nom", required=True),
     FieldSpec("navigation", parse_records(NAV_FIELDS, NavItem), "le menu principal"),
@@ -145,8 +158,12 @@ def load_site_config(
     path = content_root / SITE_FILE
     shown = path.relative_to(display_root).as_posix()
     if not path.is_file():
-        SourceReporter(shown, "", problems).error(Position(0, 0), "", "fichier site.yaml introuvable",
-                       "créez content/site.yaml (voir docs/guide-contenu.md)")
+        SourceReporter(shown, "", problems).error(
+            Position(0, 0),
+            "",
+            "fichier site.yaml introuvable",
+            "créez content/site.yaml (voir docs/guide-contenu.md)",
+        )
         return None
     text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     reporter = SourceReporter(shown, text, problems)
@@ -164,8 +181,9 @@ def load_site_config(
     for theme in config.themes.values():
         if theme.city and theme.city not in config.cities:
             reporter.error(
-                result.positions["themes"], f"themes.{theme.slug}.city",
+                result.positions["themes"],
+                f"themes.{theme.slug}.city",
                 f"ville inconnue : « {theme.city} »",
-                f.did_you_mean(theme.city, config.cities) or "ajoutez-la dans cities",
+                did_you_mean(theme.city, config.cities) or "ajoutez-la dans cities",
             )
     return config

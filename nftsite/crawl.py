@@ -10,8 +10,10 @@ from .urls import absolute
 
 def sitemap(pages: list[PageToRender], base_url: str) -> bytes:
     """Every public page (not the 404, not drafts), in plan order."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     for page in pages:
         if page.in_sitemap and not page.context["meta"].draft:
             lines.append(f"  <url><loc>{escape(absolute(base_url, page.url))}</loc></url>")

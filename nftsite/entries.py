@@ -74,10 +74,13 @@ def build_event(
     end = values.get("end")
     if isinstance(end, time):  # `end: 21:00` — the same day as the start
         if not isinstance(start, datetime):
-            error("end", "une heure de fin pour un événement d'une journée entière",
-                  "donnez aussi une heure de début, ou retirez l'heure de fin")
+            error(
+                "end",
+                "une heure de fin pour un événement d'une journée entière",
+                "donnez aussi une heure de début, ou retirez l'heure de fin",
+            )
             return None
-        end = datetime.combine(start.date(), end)  # noqa: DTZ001 - localized just below
+        end = datetime.combine(start.date(), end)
     if end is not None:
         end = localize(end, zone, "end", error)
         if end is None:
@@ -88,11 +91,17 @@ def build_event(
     values["status"] = Status(values.get("status", "confirmed"))
     values["exdates"] = localize_exdates(values.get("exdates", ()), start, zone, error)
     if values["exdates"] and "recurrence" not in values:
-        error("exdates", "des dates exclues pour un événement qui ne se répète pas",
-              "ajoutez une règle recurrence, ou retirez exdates")
+        error(
+            "exdates",
+            "des dates exclues pour un événement qui ne se répète pas",
+            "ajoutez une règle recurrence, ou retirez exdates",
+        )
     if "place" in values and "location" in values:
-        error("location", "un lieu (place) et une adresse (location) à la fois",
-              "gardez place si le lieu a sa fiche, sinon location")
+        error(
+            "location",
+            "un lieu (place) et une adresse (location) à la fois",
+            "gardez place si le lieu a sa fiche, sinon location",
+        )
     event = Event(source=source, **values)
     if event.recurrence is not None and not check_recurrence(event, error):
         return None
@@ -104,8 +113,11 @@ def check_recurrence(event: Event, error: Callable[[str, str, str], None]) -> bo
     try:
         next(iter(local_rule(event)), None)
     except (ValueError, TypeError) as problem:
-        error("recurrence", f"règle de répétition inutilisable ({problem})",
-              "par exemple FREQ=WEEKLY;COUNT=8 ou FREQ=MONTHLY;BYDAY=1TH;UNTIL=20270630")
+        error(
+            "recurrence",
+            f"règle de répétition inutilisable ({problem})",
+            "par exemple FREQ=WEEKLY;COUNT=8 ou FREQ=MONTHLY;BYDAY=1TH;UNTIL=20270630",
+        )
         return False
     return True
 
@@ -143,7 +155,7 @@ def check_end(start: Moment, end: Moment, error: Callable[[str, str, str], None]
             "écrivez les deux avec une heure (2015-10-01 18:30), ou les deux sans (journée entière)",
         )
         return False
-    if end < start:  # type: ignore[operator]
+    if end < start:
         error(
             "end",
             "la fin est avant le début",
@@ -166,8 +178,11 @@ def localize_exdates(
                 moment = datetime.combine(moment, start.astimezone(zone).timetz())
             moment = localize(moment, zone, "exdates", error)
         elif isinstance(moment, datetime):
-            error("exdates", "une heure dans les dates exclues d'un événement sur la journée",
-                  "écrivez seulement les dates : [2027-01-07]")
+            error(
+                "exdates",
+                "une heure dans les dates exclues d'un événement sur la journée",
+                "écrivez seulement les dates : [2027-01-07]",
+            )
             continue
         if moment is not None:
             result.append(moment)

@@ -31,8 +31,14 @@ class FeedItem:
     updated: datetime
 
 
-def _generator(config: SiteConfig, title: str, description: str, page: str, feed: str,
-               items: Sequence[FeedItem]) -> FeedGenerator:
+def _generator(
+    config: SiteConfig,
+    title: str,
+    description: str,
+    page: str,
+    feed: str,
+    items: Sequence[FeedItem],
+) -> FeedGenerator:
     generator = FeedGenerator()
     generator.id(urls.absolute(config.base_url, page))
     generator.title(title)
@@ -58,13 +64,25 @@ def _generator(config: SiteConfig, title: str, description: str, page: str, feed
     return generator
 
 
-def rss(config: SiteConfig, title: str, description: str, page: str, feed: str,
-        items: Sequence[FeedItem]) -> bytes:
+def rss(
+    config: SiteConfig,
+    title: str,
+    description: str,
+    page: str,
+    feed: str,
+    items: Sequence[FeedItem],
+) -> bytes:
     return bytes(_generator(config, title, description, page, feed, items).rss_str(pretty=True))
 
 
-def atom(config: SiteConfig, title: str, description: str, page: str, feed: str,
-         items: Sequence[FeedItem]) -> bytes:
+def atom(
+    config: SiteConfig,
+    title: str,
+    description: str,
+    page: str,
+    feed: str,
+    items: Sequence[FeedItem],
+) -> bytes:
     return bytes(_generator(config, title, description, page, feed, items).atom_str(pretty=True))
 
 
@@ -100,18 +118,36 @@ def feed_files(site: Site, history: History, now: datetime) -> dict[str, bytes]:
         changed = history.changed_at(event.source.path, event.source.text)
         where = event_location(event, site) or ""
         when = event_when(event, starts[0])
-        status = {Status.CANCELLED: "Annulé : ", Status.TENTATIVE: "À confirmer : "}.get(event.status, "")
-        summary = f"{when}{' — ' + where if where else ''}." + (f" {event.summary}" if event.summary else "")
-        events.append(FeedItem(status + event.title,
-                               urls.absolute(config.base_url, urls.event_url(event.slug)),
-                               summary, changed, changed))
-    press_args = (config, f"Communiqués de presse — {config.title}",
-                  "Les communiqués de presse de Normandy French Tech.", urls.PRESS)
+        status = {Status.CANCELLED: "Annulé : ", Status.TENTATIVE: "À confirmer : "}.get(
+            event.status, ""
+        )
+        summary = f"{when}{' — ' + where if where else ''}." + (
+            f" {event.summary}" if event.summary else ""
+        )
+        events.append(
+            FeedItem(
+                status + event.title,
+                urls.absolute(config.base_url, urls.event_url(event.slug)),
+                summary,
+                changed,
+                changed,
+            )
+        )
+    press_args = (
+        config,
+        f"Communiqués de presse — {config.title}",
+        "Les communiqués de presse de Normandy French Tech.",
+        urls.PRESS,
+    )
     return {
         urls.output_path(urls.PRESS_RSS): rss(*press_args, urls.PRESS_RSS, press),
         urls.output_path(urls.PRESS_ATOM): atom(*press_args, urls.PRESS_ATOM, press),
         urls.output_path(urls.AGENDA_RSS): rss(
-            config, f"Prochains événements — {config.title}",
-            "Les prochains événements de l'agenda numérique normand.", urls.AGENDA,
-            urls.AGENDA_RSS, events),
+            config,
+            f"Prochains événements — {config.title}",
+            "Les prochains événements de l'agenda numérique normand.",
+            urls.AGENDA,
+            urls.AGENDA_RSS,
+            events,
+        ),
     }

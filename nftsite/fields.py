@@ -12,7 +12,7 @@ import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -77,9 +77,11 @@ def scalar_text(ctx: FieldContext, node: yaml.Node | None = None) -> str | None:
     if isinstance(node, yaml.ScalarNode):
         text = node.value.strip()
         if not text and node.tag == "tag:yaml.org,2002:null":
-            ctx.error("valeur vide", "écrivez une valeur après les deux-points, ou retirez la ligne")
+            ctx.error(
+                "valeur vide", "écrivez une valeur après les deux-points, ou retirez la ligne"
+            )
             return None
-        return text
+        return str(text)
     kind = "une liste" if isinstance(node, yaml.SequenceNode) else "un groupe de champs"
     ctx.error(f"une seule valeur attendue, pas {kind}", "écrivez la valeur sur la même ligne", node)
     return None
@@ -211,7 +213,9 @@ def parse_choice(allowed: Iterable[str]) -> Parser:
             return None
         if fold(text) in canonical:
             return canonical[fold(text)]
-        ctx.error(f"« {text} » n'est pas une valeur permise", suggestion_hint(text, canonical.values()))
+        ctx.error(
+            f"« {text} » n'est pas une valeur permise", suggestion_hint(text, canonical.values())
+        )
         return None
 
     return parse
@@ -369,7 +373,7 @@ def read_moment(
     clock = _make_time(ctx, int(match["hour"]), int(match["minute"]), node, match["second"])
     if clock is None:
         return None
-    moment = datetime.combine(day_value, clock)  # noqa: DTZ001 - localized by the model
+    moment = datetime.combine(day_value, clock)
     if match["offset"]:
         return moment.replace(tzinfo=_offset(match["offset"]))
     return moment
@@ -392,7 +396,7 @@ def _make_time(
 
 def _offset(text: str) -> timezone:
     if text == "Z":
-        return timezone.utc
+        return UTC
     sign = 1 if text[0] == "+" else -1
     digits = text[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
@@ -481,7 +485,9 @@ def check_media_path(ctx: FieldContext, text: str, node: yaml.Node) -> str | Non
     media_root = (ctx.content_root / MEDIA_FOLDER).resolve()
     hint = f"placez le fichier dans content/{MEDIA_FOLDER}/ et écrivez « {MEDIA_FOLDER}/nom-du-fichier »"
     if "://" in text:
-        ctx.error("les images et fichiers doivent être dans le site, pas sur un autre serveur", hint, node)
+        ctx.error(
+            "les images et fichiers doivent être dans le site, pas sur un autre serveur", hint, node
+        )
         return None
     candidate = (ctx.content_root / relative).resolve()
     if not candidate.is_relative_to(media_root):

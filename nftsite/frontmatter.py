@@ -127,26 +127,52 @@ def mapping_fields(
 
 
 _YAML_HINTS = (
-    ("mapping values are not allowed", "deux-points « : » inattendu",
-     "une valeur qui contient « : » doit être entre guillemets : title: \"Atelier : le RGPD\""),
-    ("found character '\\t'", "tabulation dans l'en-tête",
-     "remplacez les tabulations par des espaces"),
-    ("could not find expected ':'", "il manque « : » après un nom de champ",
-     "chaque ligne s'écrit « nom: valeur », avec une espace après les deux-points"),
-    ("while scanning a quoted scalar", "guillemet jamais fermé",
-     "fermez le guillemet ouvert, ou retirez-le"),
-    ("did not find expected key", "indentation ou liste mal formée",
-     "alignez les champs sur la même colonne ; une liste s'écrit [a, b] ou avec « - »"),
-    ("did not find expected ',' or ']'", "liste entre crochets mal fermée",
-     "une liste s'écrit [a, b] : vérifiez les virgules et le crochet fermant"),
-    ("did not find expected ',' or '}'", "accolades mal fermées",
-     "écrivez par exemple {lat: 49.42, lon: 1.06}"),
-    ("found undefined alias", "« * » en début de valeur",
-     "mettez la valeur entre guillemets"),
-    ("expected alphabetic or numeric character", "caractère spécial en début de valeur",
-     "mettez la valeur entre guillemets"),
-    ("found character '@'", "« @ » en début de valeur",
-     "mettez la valeur entre guillemets : \"@normandyft\""),
+    (
+        "mapping values are not allowed",
+        "deux-points « : » inattendu",
+        'une valeur qui contient « : » doit être entre guillemets : title: "Atelier : le RGPD"',
+    ),
+    (
+        "found character '\\t'",
+        "tabulation dans l'en-tête",
+        "remplacez les tabulations par des espaces",
+    ),
+    (
+        "could not find expected ':'",
+        "il manque « : » après un nom de champ",
+        "chaque ligne s'écrit « nom: valeur », avec une espace après les deux-points",
+    ),
+    (
+        "while scanning a quoted scalar",
+        "guillemet jamais fermé",
+        "fermez le guillemet ouvert, ou retirez-le",
+    ),
+    (
+        "did not find expected key",
+        "indentation ou liste mal formée",
+        "alignez les champs sur la même colonne ; une liste s'écrit [a, b] ou avec « - »",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "liste entre crochets mal fermée",
+        "une liste s'écrit [a, b] : vérifiez les virgules et le crochet fermant",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "accolades mal fermées",
+        "écrivez par exemple {lat: 49.42, lon: 1.06}",
+    ),
+    ("found undefined alias", "« * » en début de valeur", "mettez la valeur entre guillemets"),
+    (
+        "expected alphabetic or numeric character",
+        "caractère spécial en début de valeur",
+        "mettez la valeur entre guillemets",
+    ),
+    (
+        "found character '@'",
+        "« @ » en début de valeur",
+        'mettez la valeur entre guillemets : "@normandyft"',
+    ),
     ("found character '`'", "« ` » en début de valeur", "mettez la valeur entre guillemets"),
 )
 
@@ -157,7 +183,9 @@ def report_yaml_error(
     """Translate a PyYAML syntax error into a French problem at its line and column."""
     mark = error.problem_mark or error.context_mark
     position = (
-        Position(mark.line + 1 + line_offset, mark.column + 1) if mark else Position(1 + line_offset)
+        Position(mark.line + 1 + line_offset, mark.column + 1)
+        if mark
+        else Position(1 + line_offset)
     )
     original = f"{error.context or ''} {error.problem or ''}".strip()
     if "\t" in reporter.line_text(position.line):  # libyaml does not name the character

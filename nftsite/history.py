@@ -60,13 +60,18 @@ class History:
 
 def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     completed = subprocess.run(
-        ["git", "-c", "core.quotePath=false", *args], cwd=root, input=stdin,
-        capture_output=True, check=True,
+        ["git", "-c", "core.quotePath=false", *args],
+        cwd=root,
+        input=stdin,
+        capture_output=True,
+        check=True,
     )
     return completed.stdout
 
 
-def read_history(root: Path, current_paths: Iterable[str], with_texts: Iterable[str] = ()) -> History:
+def read_history(
+    root: Path, current_paths: Iterable[str], with_texts: Iterable[str] = ()
+) -> History:
     """The history of every current file under `root`; `with_texts` also get their versions."""
     current = list(current_paths)
     try:
@@ -77,8 +82,11 @@ def read_history(root: Path, current_paths: Iterable[str], with_texts: Iterable[
     prefix = root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     shallow = git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
-    files = _walk_log(git(root, "log", "-M", "--raw", "--no-abbrev", "--format=commit %ct",
-                          "--", "content"), prefix, current)
+    files = _walk_log(
+        git(root, "log", "-M", "--raw", "--no-abbrev", "--format=commit %ct", "--", "content"),
+        prefix,
+        current,
+    )
     wanted = [files[path] for path in with_texts if path in files and files[path].blobs]
     _fill_texts(root, wanted)
     head_time = datetime.fromtimestamp(int(head), UTC) if head else None
@@ -126,11 +134,11 @@ def _fill_texts(root: Path, records: list[FileHistory]) -> None:
     output = git(root, "cat-file", "--batch", stdin=("\n".join(blobs) + "\n").encode())
     contents: dict[str, str] = {}
     position = 0
-    for blob in blobs:
+    for _ in blobs:
         header_end = output.index(b"\n", position)
         name, _, size = output[position:header_end].decode().split(" ")
         start = header_end + 1
-        text = output[start:start + int(size)].decode("utf-8", "replace")
+        text = output[start : start + int(size)].decode("utf-8", "replace")
         contents[name] = text.removeprefix("\ufeff").replace("\r\n", "\n")
         position = start + int(size) + 1
     for record in records:

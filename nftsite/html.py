@@ -36,8 +36,11 @@ def json_ld(data: dict[str, Any]) -> Markup:
 
 
 def render_pages(
-    environment: jinja2.Environment, pages: list[PageToRender], templates_root: Path,
-    display_root: Path, problems: Problems,
+    environment: jinja2.Environment,
+    pages: list[PageToRender],
+    templates_root: Path,
+    display_root: Path,
+    problems: Problems,
 ) -> dict[str, bytes]:
     """{output path: HTML bytes} for every page that rendered."""
     rendered: dict[str, bytes] = {}
@@ -46,13 +49,22 @@ def render_pages(
             template = environment.get_template(page.template)
             html = template.render(page.context)
         except jinja2.TemplateSyntaxError as error:
-            report_template_error(error, error.filename, error.lineno, templates_root, display_root, problems)
+            report_template_error(
+                error, error.filename, error.lineno, templates_root, display_root, problems
+            )
             continue
         except jinja2.TemplateNotFound as error:
-            report_template_error(error, None, 0, templates_root, display_root, problems,
-                                  message=f"gabarit introuvable : {error.name}")
+            report_template_error(
+                error,
+                None,
+                0,
+                templates_root,
+                display_root,
+                problems,
+                message=f"gabarit introuvable : {error.name}",
+            )
             continue
-        except Exception as error:  # noqa: BLE001 - any template runtime error is reported
+        except Exception as error:
             filename, line = template_frame(error, templates_root)
             report_template_error(error, filename, line, templates_root, display_root, problems)
             continue
@@ -70,8 +82,13 @@ def template_frame(error: BaseException, templates_root: Path) -> tuple[str | No
 
 
 def report_template_error(
-    error: BaseException, filename: str | None, line: int | None, templates_root: Path,
-    display_root: Path, problems: Problems, message: str = "",
+    error: BaseException,
+    filename: str | None,
+    line: int | None,
+    templates_root: Path,
+    display_root: Path,
+    problems: Problems,
+    message: str = "",
 ) -> None:
     path = Path(filename) if filename else templates_root
     try:
@@ -81,5 +98,9 @@ def report_template_error(
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     reporter = SourceReporter(shown, text, problems)
     detail = message or f"erreur de gabarit : {getattr(error, 'message', None) or error}"
-    reporter.error(Position(line or 0, 0), "", detail,
-                   "corrigez le gabarit à cette ligne (variable mal orthographiée, balise non fermée…)")
+    reporter.error(
+        Position(line or 0, 0),
+        "",
+        detail,
+        "corrigez le gabarit à cette ligne (variable mal orthographiée, balise non fermée…)",
+    )

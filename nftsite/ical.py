@@ -54,7 +54,7 @@ def calendar_bytes(name: str, description: str, entries: Iterable[CalendarEntry]
         calendar.add_component(vtimezone(zone))
     for entry in ordered:
         calendar.add_component(event_component(entry))
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def _sort_instant(event: Event) -> datetime:
@@ -104,7 +104,7 @@ def exclusive_end(event: Event) -> date | datetime | None:
 def recurrence_rule(event: Event) -> vRecur:
     """The author's RRULE, with UNTIL in UTC for a timed event and a date for an all-day one."""
     assert event.recurrence is not None
-    rule = vRecur.from_ical(event.recurrence)
+    rule: vRecur = vRecur.from_ical(event.recurrence)
     if "UNTIL" in rule:
         until = rule["UNTIL"][0]
         rule["UNTIL"] = [_until(event, until)]
@@ -115,7 +115,7 @@ def _until(event: Event, until: date | datetime) -> date | datetime:
     if not isinstance(event.start, datetime):
         return until.date() if isinstance(until, datetime) else until
     if not isinstance(until, datetime):  # a date: the whole local day is included
-        until = datetime.combine(until, time(23, 59, 59))  # noqa: DTZ001 - localized below
+        until = datetime.combine(until, time(23, 59, 59))
     if until.tzinfo is None:
         until = until.replace(tzinfo=event.timezone)
     return until.astimezone(UTC)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 import yaml
@@ -12,8 +13,18 @@ import yaml
 from .history import History
 from .models import Event
 
-SCHEDULE_FIELDS = ("start", "end", "timezone", "place", "location", "city", "online",
-                   "status", "recurrence", "exdates")
+SCHEDULE_FIELDS = (
+    "start",
+    "end",
+    "timezone",
+    "place",
+    "location",
+    "city",
+    "online",
+    "status",
+    "recurrence",
+    "exdates",
+)
 """A change to any of these moves the event in subscribers' calendars: SEQUENCE grows."""
 
 
@@ -43,8 +54,10 @@ def derived_uid(origin_path: str, base_url: str) -> str:
 
 def count_schedule_changes(texts: list[str]) -> int:
     """How many times, from one version to the next, the schedule fields changed."""
-    signatures = [signature for text in texts if (signature := schedule_signature(text)) is not None]
-    return sum(1 for before, after in zip(signatures, signatures[1:], strict=False) if before != after)
+    signatures = [
+        signature for text in texts if (signature := schedule_signature(text)) is not None
+    ]
+    return sum(1 for before, after in pairwise(signatures) if before != after)
 
 
 def schedule_signature(text: str) -> tuple[str, ...] | None:
@@ -54,7 +67,7 @@ def schedule_signature(text: str) -> tuple[str, ...] | None:
         return None
     try:
         closing = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
-        fields = yaml.load("\n".join(lines[1:closing]), Loader=yaml.BaseLoader)  # noqa: S506 - strings only
+        fields = yaml.load("\n".join(lines[1:closing]), Loader=yaml.BaseLoader)
     except (StopIteration, yaml.YAMLError):
         return None
     if not isinstance(fields, dict):

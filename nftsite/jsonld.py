@@ -17,8 +17,13 @@ EVENT_STATUS = {
 
 
 def organization(config: SiteConfig) -> dict[str, Any]:
-    return {"@context": CONTEXT, "@type": "Organization", "name": config.title,
-            "url": config.base_url + "/", "email": config.contact}
+    return {
+        "@context": CONTEXT,
+        "@type": "Organization",
+        "name": config.title,
+        "url": config.base_url + "/",
+        "email": config.contact,
+    }
 
 
 def event(config: SiteConfig, view: EventView, model: Event) -> dict[str, Any]:
@@ -42,8 +47,10 @@ def event(config: SiteConfig, view: EventView, model: Event) -> dict[str, Any]:
     if locations:
         data["location"] = locations[0] if len(locations) == 1 else locations
         data["eventAttendanceMode"] = (
-            "https://schema.org/MixedEventAttendanceMode" if len(locations) == 2
-            else "https://schema.org/OnlineEventAttendanceMode" if view.online
+            "https://schema.org/MixedEventAttendanceMode"
+            if len(locations) == 2
+            else "https://schema.org/OnlineEventAttendanceMode"
+            if view.online
             else "https://schema.org/OfflineEventAttendanceMode"
         )
     if view.organizer is not None:
@@ -54,9 +61,13 @@ def event(config: SiteConfig, view: EventView, model: Event) -> dict[str, Any]:
 
 
 def startup(config: SiteConfig, view: StartupView) -> dict[str, Any]:
-    data: dict[str, Any] = {"@context": CONTEXT, "@type": "Organization", "name": view.name,
-                            "url": urls.absolute(config.base_url, view.url),
-                            "address": {"@type": "PostalAddress", "addressLocality": view.city.label}}
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "Organization",
+        "name": view.name,
+        "url": urls.absolute(config.base_url, view.url),
+        "address": {"@type": "PostalAddress", "addressLocality": view.city.label},
+    }
     if view.founded:
         data["foundingDate"] = str(view.founded)
     if view.website:
@@ -65,14 +76,24 @@ def startup(config: SiteConfig, view: StartupView) -> dict[str, Any]:
 
 
 def place(config: SiteConfig, view: PlaceView) -> dict[str, Any]:
-    data: dict[str, Any] = {"@context": CONTEXT, "@type": "Place", "name": view.name,
-                            "address": view.address, "url": urls.absolute(config.base_url, view.url)}
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "Place",
+        "name": view.name,
+        "address": view.address,
+        "url": urls.absolute(config.base_url, view.url),
+    }
     if view.geo:
         data["geo"] = {"@type": "GeoCoordinates", "latitude": view.geo[0], "longitude": view.geo[1]}
     return data
 
 
 def news(config: SiteConfig, view: PressView) -> dict[str, Any]:
-    return {"@context": CONTEXT, "@type": "NewsArticle", "headline": view.title,
-            "datePublished": view.date_iso, "url": urls.absolute(config.base_url, view.url),
-            "publisher": {"@type": "Organization", "name": config.title}}
+    return {
+        "@context": CONTEXT,
+        "@type": "NewsArticle",
+        "headline": view.title,
+        "datePublished": view.date_iso,
+        "url": urls.absolute(config.base_url, view.url),
+        "publisher": {"@type": "Organization", "name": config.title},
+    }

@@ -15,7 +15,7 @@ from .urls import output_path
 def internal_path(link: str, page_url: str, base_url: str) -> str | None:
     """The site path a link points to, or None for another site, an anchor, mail or phone."""
     if link.startswith(base_url + "/") or link == base_url:
-        link = link[len(base_url):] or "/"
+        link = link[len(base_url) :] or "/"
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or not parts.path:
         return None
@@ -28,8 +28,11 @@ def resolves(path: str, outputs: Collection[str]) -> bool:
 
 
 def check_body_links(
-    pages: list[PageToRender], bodies: dict[str, RenderedBody], config: SiteConfig,
-    outputs: Collection[str], problems: Problems,
+    pages: list[PageToRender],
+    bodies: dict[str, RenderedBody],
+    config: SiteConfig,
+    outputs: Collection[str],
+    problems: Problems,
 ) -> None:
     """Report each broken internal link or image at its line in the content file."""
     for page in pages:
@@ -39,36 +42,67 @@ def check_body_links(
         for link in body.links:
             path = internal_path(link, page.url, config.base_url)
             if path is not None and not resolves(path, outputs):
-                report(page.source, link, f"lien cassé : « {link} » ne mène à aucune page du site",
-                       "vérifiez l'adresse ; une page du site s'écrit /agenda/nom-du-fichier/", problems)
+                report(
+                    page.source,
+                    link,
+                    f"lien cassé : « {link} » ne mène à aucune page du site",
+                    "vérifiez l'adresse ; une page du site s'écrit /agenda/nom-du-fichier/",
+                    problems,
+                )
         for src, alt in body.images:
             path = internal_path(src, page.url, config.base_url)
             if path is None:
-                report(page.source, src, "image sur un autre site : les pages ne chargent rien d'ailleurs",
-                       "enregistrez l'image dans content/media/ et écrivez ![description](media/nom.jpg)",
-                       problems)
+                report(
+                    page.source,
+                    src,
+                    "image sur un autre site : les pages ne chargent rien d'ailleurs",
+                    "enregistrez l'image dans content/media/ et écrivez ![description](media/nom.jpg)",
+                    problems,
+                )
             elif not resolves(path, outputs):
-                report(page.source, src, f"image introuvable : « {src} »",
-                       "placez le fichier dans content/media/", problems)
+                report(
+                    page.source,
+                    src,
+                    f"image introuvable : « {src} »",
+                    "placez le fichier dans content/media/",
+                    problems,
+                )
             if not alt.strip():
-                report(page.source, src, "image sans texte alternatif",
-                       "décrivez l'image entre les crochets : ![Façade de Seine Innopolis](media/…)",
-                       problems, error=False)
+                report(
+                    page.source,
+                    src,
+                    "image sans texte alternatif",
+                    "décrivez l'image entre les crochets : ![Façade de Seine Innopolis](media/…)",
+                    problems,
+                    error=False,
+                )
 
 
-def report(source: Source, target: str, message: str, hint: str, problems: Problems,
-           error: bool = True) -> None:
+def report(
+    source: Source, target: str, message: str, hint: str, problems: Problems, error: bool = True
+) -> None:
     line, column = locate(source, target)
     from .problems import Severity
 
-    problems.add(Problem(source.path, Position(line, column), "texte", message, hint,
-                         Severity.ERROR if error else Severity.WARNING, source.line_text(line)))
+    problems.add(
+        Problem(
+            source.path,
+            Position(line, column),
+            "texte",
+            message,
+            hint,
+            Severity.ERROR if error else Severity.WARNING,
+            source.line_text(line),
+        )
+    )
 
 
 def locate(source: Source, target: str) -> tuple[int, int]:
     """Line and column of a link target in the body, as the author wrote it."""
     needles = (target, target.lstrip("/"))
-    for number, text in enumerate(source.text.splitlines()[source.body_line - 1:], start=source.body_line):
+    for number, text in enumerate(
+        source.text.splitlines()[source.body_line - 1 :], start=source.body_line
+    ):
         for needle in needles:
             column = text.find(needle)
             if needle and column >= 0:

@@ -60,7 +60,7 @@ def _site_path(target: str) -> str:
 
 
 class _BodyExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - library API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_BodyTreeprocessor(md), "nftsite-body", 0)
 
 

@@ -12,18 +12,18 @@ from pathlib import Path
 from . import crawl, urls
 from .assets import media_files, static_files
 from .calendars import calendar_files
-from .feeds import feed_files
-from .history import History, read_history
-from .redirects import redirects
 from .config import load_site_config
 from .context import plan_pages
 from .entries import load_entry
+from .feeds import feed_files
+from .history import History, read_history
 from .html import make_environment, render_pages
 from .links import check_body_links, resolves
 from .markdown import MarkdownRenderer, RenderedBody
 from .models import Entry, SiteConfig
 from .output import Artifact, WriteReport, write_output
 from .problems import Position, Problem, Problems, Severity
+from .redirects import redirects
 from .site import Site, link_site
 from .sources import SourceFile, discover
 
@@ -86,17 +86,24 @@ def build(options: BuildOptions) -> BuildResult:
     with timed(result, "liens"):
         site = link_site(config, entries, options.drafts, problems)
     with timed(result, "historique git"):
-        history = read_history(root, [s.shown_path for s in sources],
-                               with_texts=[s.shown_path for s in sources if s.kind == "event"])
+        history = read_history(
+            root,
+            [s.shown_path for s in sources],
+            with_texts=[s.shown_path for s in sources if s.kind == "event"],
+        )
         report_history(history, problems)
     with timed(result, "markdown"):
         bodies = render_bodies(site)
     with timed(result, "pages"):
         media = media_files(content_root)
-        sizes = {path: artifact.stat().st_size for path, artifact in media.items()
-                 if isinstance(artifact, Path)}
-        published = [*site.events, *site.startups, *site.places, *site.press, *site.pages]
-        pages = plan_pages(site, bodies, options.now, sizes, redirects(published, history))
+        sizes = {
+            path: artifact.stat().st_size
+            for path, artifact in media.items()
+            if isinstance(artifact, Path)
+        }
+        pages = plan_pages(
+            site, bodies, options.now, sizes, redirects(list(site.entries()), history)
+        )
         environment = make_environment(options.templates_root)
         html = render_pages(environment, pages, options.templates_root, root, problems)
     artifacts: dict[str, Artifact] = {**static_files(root), **media, **html}
@@ -120,35 +127,54 @@ def build(options: BuildOptions) -> BuildResult:
 def render_bodies(site: Site) -> dict[str, RenderedBody]:
     """Every entry's Markdown body as HTML, keyed by its source path."""
     renderer = MarkdownRenderer()
-    entries: list[Entry] = [*site.events, *site.startups, *site.places, *site.press, *site.pages]
-    return {entry.source.path: renderer.render(entry.source.body) for entry in entries}
+    return {entry.source.path: renderer.render(entry.source.body) for entry in site.entries()}
 
 
 def failed_outputs(sources: list[SourceFile], entries: list[Entry], site: Site) -> set[str]:
     """Pages of entries left out for an error of their own (drafts excepted): a link to them
     is not reported as broken on top of that error."""
-    url_of = {"event": urls.event_url, "startup": urls.startup_url, "place": urls.place_url,
-              "press": urls.press_url, "page": urls.page_url}
+    url_of = {
+        "event": urls.event_url,
+        "startup": urls.startup_url,
+        "place": urls.place_url,
+        "press": urls.press_url,
+        "page": urls.page_url,
+    }
     drafts = {e.source.path for e in entries if e.draft}
-    published = {e.source.path for e in (*site.events, *site.startups, *site.places,
-                                         *site.press, *site.pages)}
-    return {urls.output_path(url_of[s.kind](s.slug)) for s in sources
-            if s.shown_path not in drafts | published}
+    published = {e.source.path for e in site.entries()}
+    return {
+        urls.output_path(url_of[s.kind](s.slug))
+        for s in sources
+        if s.shown_path not in drafts | published
+    }
 
 
 def report_history(history: History, problems: Problems) -> None:
     """Without full git history, calendar identities fall back to file paths: say so."""
     if not history.in_git:
-        problems.add(Problem(CONTENT_FOLDER, Position(), "",
-                             "pas d'historique git : identifiants d'agenda tirés des noms de fichiers "
-                             "actuels, dates de modification fixes",
-                             "construisez depuis un clone git du dépôt pour des agendas exacts",
-                             Severity.WARNING))
+        problems.add(
+            Problem(
+                CONTENT_FOLDER,
+                Position(),
+                "",
+                "pas d'historique git : identifiants d'agenda tirés des noms de fichiers "
+                "actuels, dates de modification fixes",
+                "construisez depuis un clone git du dépôt pour des agendas exacts",
+                Severity.WARNING,
+            )
+        )
     elif history.shallow:
-        problems.add(Problem(CONTENT_FOLDER, Position(), "",
-                             "historique git incomplet (clone superficiel) : un fichier renommé "
-                             "pourrait changer d'identifiant d'agenda",
-                             "clonez le dépôt en entier (git fetch --unshallow)", Severity.WARNING))
+        problems.add(
+            Problem(
+                CONTENT_FOLDER,
+                Position(),
+                "",
+                "historique git incomplet (clone superficiel) : un fichier renommé "
+                "pourrait changer d'identifiant d'agenda",
+                "clonez le dépôt en entier (git fetch --unshallow)",
+                Severity.WARNING,
+            )
+        )
 
 
 def check_navigation(config: SiteConfig, known: set[str], problems: Problems) -> None:
@@ -156,9 +182,15 @@ def check_navigation(config: SiteConfig, known: set[str], problems: Problems) ->
     position = config.source.position("navigation")
     for item in config.navigation:
         if item.url.startswith("/") and not resolves(item.url, known):
-            problems.add(Problem(config.source.path, position, "navigation",
-                                 f"lien cassé dans le menu : « {item.url} »",
-                                 "vérifiez l'adresse, par exemple /agenda/ ou /a-propos/"))
+            problems.add(
+                Problem(
+                    config.source.path,
+                    position,
+                    "navigation",
+                    f"lien cassé dans le menu : « {item.url} »",
+                    "vérifiez l'adresse, par exemple /agenda/ ou /a-propos/",
+                )
+            )
 
 
 @contextmanager

@@ -5,8 +5,26 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr",
-          "blockquote", "pre", "section", "article", "br", "hr"}
+BLOCKS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "br",
+    "hr",
+}
 
 
 class _TextExtractor(HTMLParser):

@@ -15,8 +15,13 @@ URL_OF_FOLDER = {
     "press": urls.press_url,
     "pages": urls.page_url,
 }
-URL_OF_KIND = {Event: urls.event_url, Startup: urls.startup_url, Place: urls.place_url,
-               PressRelease: urls.press_url, Page: urls.page_url}
+URL_OF_KIND = {
+    Event: urls.event_url,
+    Startup: urls.startup_url,
+    Place: urls.place_url,
+    PressRelease: urls.press_url,
+    Page: urls.page_url,
+}
 
 
 def former_url(path: str) -> str | None:

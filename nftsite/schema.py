@@ -32,68 +32,129 @@ PLACE_KINDS = (
 )  # fmt: skip
 STATUSES = ("confirmed", "tentative", "cancelled")
 
-DRAFT = FieldSpec("draft", f.parse_boolean, "true pour un brouillon, absent du site publié", example="true")
-SUMMARY = FieldSpec("summary", f.parse_text, "une ou deux phrases de présentation, sans mise en forme")
-THEMES = FieldSpec("themes", f.parse_slug_list, "thèmes, parmi ceux de site.yaml", example="[smart-city]")
+DRAFT = FieldSpec(
+    "draft", f.parse_boolean, "true pour un brouillon, absent du site publié", example="true"
+)
+SUMMARY = FieldSpec(
+    "summary", f.parse_text, "une ou deux phrases de présentation, sans mise en forme"
+)
+THEMES = FieldSpec(
+    "themes", f.parse_slug_list, "thèmes, parmi ceux de site.yaml", example="[smart-city]"
+)
 TAGS = FieldSpec("tags", f.parse_text_list, "mots-clés libres", example="[données, ville]")
 
 EVENT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", f.parse_text, "le titre de l'événement", required=True),
-    FieldSpec("start", f.parse_moment, "début : une date (journée entière) ou date et heure locale",
-              required=True, example="2015-10-01 18:30"),
-    FieldSpec("end", f.parse_end_moment, "fin : même forme que start ; pour une journée entière, "
-              "le dernier jour lui-même", example="2015-10-01 21:00"),
-    FieldSpec("timezone", f.parse_timezone, "fuseau horaire s'il n'est pas celui du site",
-              example="America/Los_Angeles"),
-    FieldSpec("place", f.parse_slug, "le lieu : nom du fichier d'un lieu de content/places/",
-              example="seine-innopolis"),
-    FieldSpec("location", f.parse_text, "adresse libre, si le lieu n'a pas de fiche",
-              example="Hôtel de ville, esplanade Jean-Marie Louvel, Caen"),
-    FieldSpec("city", f.parse_slug, "la ville (avec location), parmi celles de site.yaml",
-              example="caen"),
+    FieldSpec(
+        "start",
+        f.parse_moment,
+        "début : une date (journée entière) ou date et heure locale",
+        required=True,
+        example="2015-10-01 18:30",
+    ),
+    FieldSpec(
+        "end",
+        f.parse_end_moment,
+        "fin : même forme que start ; pour une journée entière, le dernier jour lui-même",
+        example="2015-10-01 21:00",
+    ),
+    FieldSpec(
+        "timezone",
+        f.parse_timezone,
+        "fuseau horaire s'il n'est pas celui du site",
+        example="America/Los_Angeles",
+    ),
+    FieldSpec(
+        "place",
+        f.parse_slug,
+        "le lieu : nom du fichier d'un lieu de content/places/",
+        example="seine-innopolis",
+    ),
+    FieldSpec(
+        "location",
+        f.parse_text,
+        "adresse libre, si le lieu n'a pas de fiche",
+        example="Hôtel de ville, esplanade Jean-Marie Louvel, Caen",
+    ),
+    FieldSpec(
+        "city", f.parse_slug, "la ville (avec location), parmi celles de site.yaml", example="caen"
+    ),
     FieldSpec("online", f.parse_url, "adresse de la diffusion en ligne"),
-    FieldSpec("organizer", f.parse_text, "l'organisateur : un nom, ou le nom de fichier d'une startup"),
+    FieldSpec(
+        "organizer", f.parse_text, "l'organisateur : un nom, ou le nom de fichier d'une startup"
+    ),
     THEMES,
     TAGS,
     FieldSpec("registration", f.parse_url, "adresse de la page d'inscription"),
     FieldSpec("price", f.parse_text, "le prix, en clair", example="Gratuit"),
-    FieldSpec("status", f.parse_choice(STATUSES), "confirmed (par défaut), tentative ou cancelled",
-              example="confirmed"),
-    FieldSpec("recurrence", f.parse_rrule, "répétition, règle RRULE",
-              example="FREQ=MONTHLY;BYDAY=1TH;COUNT=10"),
-    FieldSpec("exdates", f.parse_moment_list, "dates des occurrences annulées d'un événement répété",
-              example="[2027-01-07]"),
+    FieldSpec(
+        "status",
+        f.parse_choice(STATUSES),
+        "confirmed (par défaut), tentative ou cancelled",
+        example="confirmed",
+    ),
+    FieldSpec(
+        "recurrence",
+        f.parse_rrule,
+        "répétition, règle RRULE",
+        example="FREQ=MONTHLY;BYDAY=1TH;COUNT=10",
+    ),
+    FieldSpec(
+        "exdates",
+        f.parse_moment_list,
+        "dates des occurrences annulées d'un événement répété",
+        example="[2027-01-07]",
+    ),
     SUMMARY,
-    FieldSpec("image", f.parse_media_path, "une image de content/media/", example="media/affiche.jpg"),
+    FieldSpec(
+        "image", f.parse_media_path, "une image de content/media/", example="media/affiche.jpg"
+    ),
     DRAFT,
     FieldSpec("uid", f.parse_uid, "identifiant d'agenda permanent ; ne jamais le changer"),
 )
 
 STARTUP_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("name", f.parse_text, "le nom de l'entreprise", required=True),
-    FieldSpec("city", f.parse_slug, "la ville, parmi celles de site.yaml", required=True, example="caen"),
+    FieldSpec(
+        "city", f.parse_slug, "la ville, parmi celles de site.yaml", required=True, example="caen"
+    ),
     THEMES,
     TAGS,
     FieldSpec("website", f.parse_url, "site web", example="https://exemple.fr"),
     FieldSpec("founded", f.parse_year, "année de création", example="2012"),
-    FieldSpec("logo", f.parse_media_path, "logo, dans content/media/", example="media/logos/nom.svg"),
+    FieldSpec(
+        "logo", f.parse_media_path, "logo, dans content/media/", example="media/logos/nom.svg"
+    ),
     FieldSpec("place", f.parse_slug, "le lieu qui l'héberge (fichier de content/places/)"),
     SUMMARY,
-    FieldSpec("social", f.parse_url_mapping, "réseaux sociaux : nom et adresse",
-              example="{linkedin: https://www.linkedin.com/company/exemple}"),
+    FieldSpec(
+        "social",
+        f.parse_url_mapping,
+        "réseaux sociaux : nom et adresse",
+        example="{linkedin: https://www.linkedin.com/company/exemple}",
+    ),
     DRAFT,
 )
 
 PLACE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("name", f.parse_text, "le nom du lieu", required=True),
-    FieldSpec("kind", f.parse_choice(PLACE_KINDS), "le genre de lieu : " + ", ".join(PLACE_KINDS),
-              required=True, example="coworking"),
+    FieldSpec(
+        "kind",
+        f.parse_choice(PLACE_KINDS),
+        "le genre de lieu : " + ", ".join(PLACE_KINDS),
+        required=True,
+        example="coworking",
+    ),
     FieldSpec("address", f.parse_text, "l'adresse postale complète", required=True),
-    FieldSpec("city", f.parse_slug, "la ville, parmi celles de site.yaml", required=True, example="rouen"),
+    FieldSpec(
+        "city", f.parse_slug, "la ville, parmi celles de site.yaml", required=True, example="rouen"
+    ),
     FieldSpec("geo", f.parse_geo, "coordonnées GPS", example="{lat: 49.42, lon: 1.06}"),
     FieldSpec("website", f.parse_url, "site web"),
     FieldSpec("access", f.parse_text, "accès de plain-pied, ascenseur, transports en commun"),
-    FieldSpec("hours", f.parse_text, "horaires d'ouverture", example="Du lundi au vendredi, 9 h – 18 h"),
+    FieldSpec(
+        "hours", f.parse_text, "horaires d'ouverture", example="Du lundi au vendredi, 9 h – 18 h"
+    ),
     SUMMARY,
     FieldSpec("image", f.parse_media_path, "une photo de content/media/"),
     DRAFT,
@@ -103,8 +164,12 @@ PRESS_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", f.parse_text, "le titre du communiqué", required=True),
     FieldSpec("date", f.parse_date, "la date de publication", required=True, example="2015-06-25"),
     SUMMARY,
-    FieldSpec("attachments", f.parse_media_list, "fichiers joints (PDF…) de content/media/",
-              example="[media/presse/communique.pdf]"),
+    FieldSpec(
+        "attachments",
+        f.parse_media_list,
+        "fichiers joints (PDF…) de content/media/",
+        example="[media/presse/communique.pdf]",
+    ),
     FieldSpec("contact", f.parse_email, "contact presse", example="contact@normandyfrenchtech.fr"),
     DRAFT,
 )
@@ -115,6 +180,10 @@ PAGE_FIELDS: tuple[FieldSpec, ...] = (
     SUMMARY,
     DRAFT,
 )
+
+
+FIRST_FIELD = Position(2, 1)
+"""Where a missing field is reported: the first line of the front matter."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +201,7 @@ def read_fields(
     reporter: SourceReporter,
     content_root: Path,
     prefix: str = "",
-    missing_at: Position = Position(2, 1),
+    missing_at: Position = FIRST_FIELD,
 ) -> ReadFields:
     """Parse each known field; warn about unknown ones; report missing required ones.
 

@@ -12,8 +12,19 @@ from .models import Entry, Event, Page, Place, PressRelease, SiteConfig, Startup
 from .problems import Problem, Problems, Severity, did_you_mean, suggestion_hint
 
 RESERVED_PAGE_SLUGS = frozenset(
-    {"agenda", "startups", "lieux", "presse", "media", "static", "abonnement", "404", "index",
-     "sitemap", "robots"}
+    {
+        "agenda",
+        "startups",
+        "lieux",
+        "presse",
+        "media",
+        "static",
+        "abonnement",
+        "404",
+        "index",
+        "sitemap",
+        "robots",
+    }
 )
 
 E = TypeVar("E", bound=Entry)
@@ -31,6 +42,10 @@ class Site:
     press: tuple[PressRelease, ...]
     """Newest first."""
     pages: tuple[Page, ...]
+
+    def entries(self) -> tuple[Entry, ...]:
+        """Every published entry, of every kind."""
+        return (*self.events, *self.startups, *self.places, *self.press, *self.pages)
 
     def place(self, slug: str) -> Place:
         return next(place for place in self.places if place.slug == slug)
@@ -65,7 +80,9 @@ def link_site(
     # other problem (a broken link in another file, say) is found in the same run.
     places = [e for e in published if isinstance(e, Place)]
     linker.broken_places = {p.slug for p in places if not linker.check_references(p)}
-    published = [e for e in published if e.slug not in linker.broken_places or not isinstance(e, Place)]
+    published = [
+        e for e in published if e.slug not in linker.broken_places or not isinstance(e, Place)
+    ]
     published = [e for e in published if isinstance(e, Place) or linker.check_references(e)]
     linker.check_unique_uids([e for e in entries if isinstance(e, Event)])
     events = sorted((e for e in published if isinstance(e, Event)), key=event_sort_key)
@@ -74,10 +91,19 @@ def link_site(
         events=tuple(events),
         startups=_sorted_by_name(e for e in published if isinstance(e, Startup)),
         places=_sorted_by_name(e for e in published if isinstance(e, Place)),
-        press=tuple(sorted((e for e in published if isinstance(e, PressRelease)),
-                           key=lambda p: (p.date, p.slug), reverse=True)),
-        pages=tuple(sorted((e for e in published if isinstance(e, Page)),
-                           key=lambda p: (p.menu is None, p.menu or 0, p.slug))),
+        press=tuple(
+            sorted(
+                (e for e in published if isinstance(e, PressRelease)),
+                key=lambda p: (p.date, p.slug),
+                reverse=True,
+            )
+        ),
+        pages=tuple(
+            sorted(
+                (e for e in published if isinstance(e, Page)),
+                key=lambda p: (p.menu is None, p.menu or 0, p.slug),
+            )
+        ),
     )
 
 
@@ -95,23 +121,46 @@ class _Linker:
         self.broken_places: set[str] = set()
         """Places with a problem of their own: entries pointing at them are left out quietly."""
 
-    def report(self, entry: Entry, field: str, message: str, hint: str = "",
-               severity: Severity = Severity.ERROR) -> None:
+    def report(
+        self,
+        entry: Entry,
+        field: str,
+        message: str,
+        hint: str = "",
+        severity: Severity = Severity.ERROR,
+    ) -> None:
         position = entry.source.position(field)
-        self.problems.add(Problem(entry.source.path, position, field, message, hint, severity,
-                                  entry.source.line_text(position.line)))
+        self.problems.add(
+            Problem(
+                entry.source.path,
+                position,
+                field,
+                message,
+                hint,
+                severity,
+                entry.source.line_text(position.line),
+            )
+        )
 
     def check_unique_slugs(self, entries: list[Entry]) -> None:
         seen: dict[str, Entry] = {}
         for entry in entries:
             first = seen.setdefault(entry.slug, entry)
             if first is not entry:
-                self.report(entry, "", f"deux fiches portent le même nom « {entry.slug} » "
-                            f"(l'autre : {first.source.path})",
-                            "renommez l'un des deux fichiers : le nom du fichier fait l'adresse de la page")
+                self.report(
+                    entry,
+                    "",
+                    f"deux fiches portent le même nom « {entry.slug} » "
+                    f"(l'autre : {first.source.path})",
+                    "renommez l'un des deux fichiers : le nom du fichier fait l'adresse de la page",
+                )
             if isinstance(entry, Page) and entry.slug in RESERVED_PAGE_SLUGS:
-                self.report(entry, "", f"le nom « {entry.slug} » est réservé à une rubrique du site",
-                            "renommez le fichier, par exemple « a-propos-" + entry.slug + ".md »")
+                self.report(
+                    entry,
+                    "",
+                    f"le nom « {entry.slug} » est réservé à une rubrique du site",
+                    "renommez le fichier, par exemple « a-propos-" + entry.slug + ".md »",
+                )
 
     def check_unique_uids(self, events: list[Event]) -> None:
         seen: dict[str, Event] = {}
@@ -120,8 +169,12 @@ class _Linker:
                 continue
             first = seen.setdefault(event.uid, event)
             if first is not event:
-                self.report(event, "uid", f"identifiant d'agenda déjà utilisé par {first.source.path}",
-                            "chaque événement garde son propre uid : retirez la ligne uid de la copie")
+                self.report(
+                    event,
+                    "uid",
+                    f"identifiant d'agenda déjà utilisé par {first.source.path}",
+                    "chaque événement garde son propre uid : retirez la ligne uid de la copie",
+                )
 
     def index(self, published: list[Entry], drafts: list[Entry]) -> None:
         self.places = {e.slug for e in published if isinstance(e, Place)}
@@ -148,27 +201,44 @@ class _Linker:
         for theme in entry.themes:
             self.check_choice(entry, "themes", theme, self.config.themes, "thèmes")
 
-    def check_choice(self, entry: Entry, field: str, value: str, choices: Iterable[str],
-                     kind: str) -> None:
+    def check_choice(
+        self, entry: Entry, field: str, value: str, choices: Iterable[str], kind: str
+    ) -> None:
         choices = list(choices)
         if value not in choices:
-            self.report(entry, field, f"« {value} » n'est pas dans la liste des {kind} de site.yaml",
-                        suggestion_hint(value, choices, kind) + f" ; ou ajoutez-la dans site.yaml")
+            self.report(
+                entry,
+                field,
+                f"« {value} » n'est pas dans la liste des {kind} de site.yaml",
+                suggestion_hint(value, choices, kind) + " ; ou ajoutez-la dans site.yaml",
+            )
 
     def check_place(self, entry: Event | Startup, slug: str) -> None:
         if slug in self.places:
             return
         if slug in self.draft_places:
-            self.report(entry, "place", f"le lieu « {slug} » est un brouillon",
-                        "publiez le lieu (retirez draft: true de sa fiche) ou retirez ce champ")
+            self.report(
+                entry,
+                "place",
+                f"le lieu « {slug} » est un brouillon",
+                "publiez le lieu (retirez draft: true de sa fiche) ou retirez ce champ",
+            )
             return
-        self.report(entry, "place", f"lieu inconnu : « {slug} »",
-                    suggestion_hint(slug, self.places, "lieux") + " (noms des fichiers de content/places/)")
+        self.report(
+            entry,
+            "place",
+            f"lieu inconnu : « {slug} »",
+            suggestion_hint(slug, self.places, "lieux") + " (noms des fichiers de content/places/)",
+        )
 
     def check_organizer(self, event: Event, organizer: str) -> None:
         if not SLUG_PATTERN.match(organizer) or organizer in self.startups:
             return
         guess = did_you_mean(organizer, self.startups)
         if guess:
-            self.report(event, "organizer", f"startup inconnue : « {organizer} »",
-                        f"vouliez-vous dire « {guess} » ? (ou écrivez le nom de l'organisateur en clair)")
+            self.report(
+                event,
+                "organizer",
+                f"startup inconnue : « {organizer} »",
+                f"vouliez-vous dire « {guess} » ? (ou écrivez le nom de l'organisateur en clair)",
+            )

@@ -38,7 +38,9 @@ def discover(content_root: Path, display_root: Path, problems: Problems) -> list
             continue
         shown = top.relative_to(display_root).as_posix()
         SourceReporter(shown, "", problems).warning(
-            Position(), "", f"« {top.name} » n'est pas un dossier de contenu connu ; ignoré",
+            Position(),
+            "",
+            f"« {top.name} » n'est pas un dossier de contenu connu ; ignoré",
             "dossiers reconnus : " + ", ".join(sorted(KIND_FOLDERS)) + f", {MEDIA_FOLDER}",
         )
     for folder, kind in KIND_FOLDERS.items():
@@ -62,25 +64,39 @@ def read_source(
     shown = path.relative_to(display_root).as_posix()
     reporter = SourceReporter(shown, "", problems)
     if not path.resolve().is_relative_to(content_root.resolve()):
-        reporter.error(Position(), "", "lien symbolique vers l'extérieur du dossier content/",
-                       "remplacez le lien par le fichier lui-même")
+        reporter.error(
+            Position(),
+            "",
+            "lien symbolique vers l'extérieur du dossier content/",
+            "remplacez le lien par le fichier lui-même",
+        )
         return None
     if path.suffix != CONTENT_SUFFIX:
-        reporter.warning(Position(), "", "fichier ignoré : seuls les fichiers .md sont lus ici",
-                         f"renommez-le en « {path.stem}{CONTENT_SUFFIX} » s'il s'agit d'une fiche")
+        reporter.warning(
+            Position(),
+            "",
+            "fichier ignoré : seuls les fichiers .md sont lus ici",
+            f"renommez-le en « {path.stem}{CONTENT_SUFFIX} » s'il s'agit d'une fiche",
+        )
         return None
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        reporter.error(Position(line, 1), "", "le fichier n'est pas enregistré en UTF-8",
-                       "enregistrez-le en UTF-8 (l'éditeur web de git le fait toujours)")
+        reporter.error(
+            Position(line, 1),
+            "",
+            "le fichier n'est pas enregistré en UTF-8",
+            "enregistrez-le en UTF-8 (l'éditeur web de git le fait toujours)",
+        )
         return None
     slug = path.stem
     if not SLUG_PATTERN.match(slug):
         reporter.error(
-            Position(), "", f"nom de fichier invalide : « {path.name} »",
+            Position(),
+            "",
+            f"nom de fichier invalide : « {path.name} »",
             f"minuscules sans accents, chiffres et tirets : renommez-le « {slugify(slug)}.md »",
         )
         return None

@@ -37,6 +37,11 @@ def feed_view(name: str, https_url: str) -> CalendarFeedView:
     )
 
 
+def end_for_apps(event: Event) -> date | datetime:
+    """The exclusive end; an event without an end gets an hour, as calendar apps expect."""
+    return exclusive_end(event) or event.start + timedelta(hours=1)
+
+
 def _google_time(moment: date | datetime) -> str:
     if isinstance(moment, datetime):
         return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -45,9 +50,13 @@ def _google_time(moment: date | datetime) -> str:
 
 def google_event_link(event: Event, details: str, location: str | None) -> str:
     """Google Calendar's "add this event" form, filled in."""
-    end = exclusive_end(event) or (event.start + timedelta(hours=1))  # type: ignore[operator]
-    query = {"action": "TEMPLATE", "text": event.title,
-             "dates": f"{_google_time(event.start)}/{_google_time(end)}", "details": details}
+    end = end_for_apps(event)
+    query = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": f"{_google_time(event.start)}/{_google_time(end)}",
+        "details": details,
+    }
     if location:
         query["location"] = location
     if isinstance(event.start, datetime):
@@ -58,10 +67,16 @@ def google_event_link(event: Event, details: str, location: str | None) -> str:
 def outlook_event_link(event: Event, details: str, location: str | None) -> str:
     """Outlook on the web's new-event form, filled in."""
     all_day = not isinstance(event.start, datetime)
-    end = exclusive_end(event) or (event.start + timedelta(hours=1))  # type: ignore[operator]
-    query = {"path": "/calendar/action/compose", "rru": "addevent", "subject": event.title,
-             "startdt": event.start.isoformat(), "enddt": end.isoformat(),
-             "allday": "true" if all_day else "false", "body": details}
+    end = end_for_apps(event)
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": event.title,
+        "startdt": event.start.isoformat(),
+        "enddt": end.isoformat(),
+        "allday": "true" if all_day else "false",
+        "body": details,
+    }
     if location:
         query["location"] = location
     return "https://outlook.live.com/calendar/0/action/compose?" + urlencode(query, quote_via=quote)

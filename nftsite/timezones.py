@@ -50,8 +50,13 @@ class Transition:
 
     def rrule(self) -> vRecur:
         ordinal = -1 if self.week == 5 else self.week
-        return vRecur({"FREQ": "YEARLY", "BYMONTH": self.month,
-                       "BYDAY": f"{ordinal}{DAY_CODES[self.weekday]}"})
+        return vRecur(
+            {
+                "FREQ": "YEARLY",
+                "BYMONTH": self.month,
+                "BYDAY": f"{ordinal}{DAY_CODES[self.weekday]}",
+            }
+        )
 
 
 def _seconds(text: str) -> int:
@@ -96,17 +101,32 @@ def vtimezone(zone_name: str) -> Timezone:
     component = Timezone()
     component.add("tzid", zone_name)
     if match["dst"] is None:
-        part = _part(TimezoneStandard(), _name(match["std"]), standard_offset, standard_offset,
-                     datetime(ANCHOR_YEAR, 1, 1))  # noqa: DTZ001 - VTIMEZONE local time
+        part = _part(
+            TimezoneStandard(),
+            _name(match["std"]),
+            standard_offset,
+            standard_offset,
+            datetime(ANCHOR_YEAR, 1, 1),  # noqa: DTZ001 - VTIMEZONE local time
+        )
         component.add_component(part)
         return component
-    daylight_offset = (timedelta(seconds=-_seconds(match["dst_offset"])) if match["dst_offset"]
-                       else standard_offset + timedelta(hours=1))
+    daylight_offset = (
+        timedelta(seconds=-_seconds(match["dst_offset"]))
+        if match["dst_offset"]
+        else standard_offset + timedelta(hours=1)
+    )
     start, end = _transition(match["start"]), _transition(match["end"])
-    daylight = _part(TimezoneDaylight(), _name(match["dst"]), standard_offset, daylight_offset,
-                     _anchor(start), start)
-    standard = _part(TimezoneStandard(), _name(match["std"]), daylight_offset, standard_offset,
-                     _anchor(end), end)
+    daylight = _part(
+        TimezoneDaylight(),
+        _name(match["dst"]),
+        standard_offset,
+        daylight_offset,
+        _anchor(start),
+        start,
+    )
+    standard = _part(
+        TimezoneStandard(), _name(match["std"]), daylight_offset, standard_offset, _anchor(end), end
+    )
     component.add_component(standard)
     component.add_component(daylight)
     return component
@@ -117,9 +137,14 @@ def _anchor(transition: Transition) -> datetime:
     return datetime(day.year, day.month, day.day) + transition.at  # noqa: DTZ001 - local time
 
 
-def _part(part: TimezoneStandard | TimezoneDaylight, name: str, offset_from: timedelta,
-          offset_to: timedelta, start: datetime, transition: Transition | None = None,
-          ) -> TimezoneStandard | TimezoneDaylight:
+def _part(
+    part: TimezoneStandard | TimezoneDaylight,
+    name: str,
+    offset_from: timedelta,
+    offset_to: timedelta,
+    start: datetime,
+    transition: Transition | None = None,
+) -> TimezoneStandard | TimezoneDaylight:
     part.add("dtstart", start)
     if transition is not None:
         part.add("rrule", transition.rrule())

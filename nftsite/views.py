@@ -7,7 +7,7 @@ that a page shows about one entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import quote_plus
 
 from markupsafe import Markup
@@ -17,6 +17,7 @@ from .calendars import event_location
 from .dates import format_day, format_day_range, format_span, zone_label
 from .markdown import RenderedBody
 from .models import Event, Page, Place, PressRelease, SiteConfig, Startup, Status
+from .recurrence import duration
 from .site import Site
 from .subscriptions import google_event_link, outlook_event_link
 
@@ -158,11 +159,9 @@ def event_when(event: Event, start: date | datetime | None = None) -> str:
         local_start = start.astimezone(event.timezone)
         end = None
         if isinstance(event.end, datetime):
-            end = (local_start + (event.end - event.start)).astimezone(event.timezone)
+            end = (local_start + duration(event)).astimezone(event.timezone)
         return format_span(local_start, end)
-    assert isinstance(event.start, date)
-    last = start + (event.last_day() - event.start)
-    return format_day_range(start, last)
+    return format_day_range(start, start + duration(event) - timedelta(days=1))
 
 
 def theme_links(config: SiteConfig, themes: tuple[str, ...]) -> tuple[Link, ...]:
@@ -175,21 +174,27 @@ def city_link(config: SiteConfig, city: str | None, url: str) -> Link | None:
     return Link(config.cities[city], url)
 
 
-def event_view(event: Event, site: Site, body: RenderedBody, next_dates: tuple[str, ...]) -> EventView:
+def event_view(
+    event: Event, site: Site, body: RenderedBody, next_dates: tuple[str, ...]
+) -> EventView:
     config = site.config
     place_ref = None
     city = site.city_of(event)
     if event.place is not None:
         place = site.place(event.place)
-        place_ref = PlaceRef(place.name, urls.place_url(place.slug), place.address,
-                             map_url(place.address, place.geo))
+        place_ref = PlaceRef(
+            place.name, urls.place_url(place.slug), place.address, map_url(place.address, place.geo)
+        )
     elif event.location:
         place_ref = PlaceRef(event.location, None, event.location, map_url(event.location, None))
     organizer = None
     if event.organizer:
         startup = site.startup(event.organizer)
-        organizer = (Link(startup.name, urls.startup_url(startup.slug)) if startup
-                     else Link(event.organizer, ""))
+        organizer = (
+            Link(startup.name, urls.startup_url(startup.slug))
+            if startup
+            else Link(event.organizer, "")
+        )
     end = event.end
     return EventView(
         slug=event.slug,
@@ -238,7 +243,9 @@ def startup_view(startup: Startup, site: Site, body: RenderedBody) -> StartupVie
         url=urls.startup_url(startup.slug),
         name=startup.name,
         city=Link(config.cities[startup.city], urls.city_startups_url(startup.city)),
-        themes=tuple(Link(config.themes[t].name, urls.theme_startups_url(t)) for t in startup.themes),
+        themes=tuple(
+            Link(config.themes[t].name, urls.theme_startups_url(t)) for t in startup.themes
+        ),
         tags=startup.tags,
         website=startup.website,
         founded=startup.founded,
@@ -290,10 +297,15 @@ def _attachment(path: str, size: int) -> Attachment:
     name = path.rsplit("/", 1)[-1]
     kind = name.rsplit(".", 1)[-1].upper() if "." in name else "fichier"
     kilobytes = max(1, round(size / 1024))
-    size_text = f"{kilobytes}\u00a0Ko" if kilobytes < 1024 else f"{size / 1048576:.1f}\u00a0Mo".replace(".", ",")
+    size_text = (
+        f"{kilobytes}\u00a0Ko"
+        if kilobytes < 1024
+        else f"{size / 1048576:.1f}\u00a0Mo".replace(".", ",")
+    )
     return Attachment(name, urls.media_url(path), kind, size_text)
 
 
 def page_view(page: Page, body: RenderedBody) -> PageView:
-    return PageView(page.slug, urls.page_url(page.slug), page.title, page.summary,
-                    Markup(body.html), page.draft)
+    return PageView(
+        page.slug, urls.page_url(page.slug), page.title, page.summary, Markup(body.html), page.draft
+    )
