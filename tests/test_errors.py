@@ -115,24 +115,34 @@ def test_unknown_place_is_reported_with_a_suggestion(built_site):
 
 
 def test_unknown_city_and_theme_list_the_allowed_values(built_site):
-    files = {"events/x.md": event(title="X", start="2015-10-01", location="Mairie",
-                                  city="caem", themes="[smart-citty]")}
+    files = {
+        "events/x.md": event(
+            title="X", start="2015-10-01", location="Mairie", city="caem", themes="[smart-citty]"
+        )
+    }
     run = break_and_build(built_site, files)
-    assert_reported(run, "content/events/x.md", 5, "city", "« caem » n'est pas dans la liste des villes")
+    assert_reported(
+        run, "content/events/x.md", 5, "city", "« caem » n'est pas dans la liste des villes"
+    )
     assert "vouliez-vous dire « caen » ?" in run.stderr
     assert_reported(run, "content/events/x.md", 6, "themes", "« smart-citty »")
     assert "smart-city, smart-industry, smart-port" in run.stderr
 
 
 def test_invalid_status_gets_a_did_you_mean(built_site):
-    run = break_and_build(built_site, {"events/x.md": event(title="X", start="2015-10-01",
-                                                            status="canceled")})
-    assert_reported(run, "content/events/x.md", 4, "status", "« canceled » n'est pas une valeur permise")
+    run = break_and_build(
+        built_site, {"events/x.md": event(title="X", start="2015-10-01", status="canceled")}
+    )
+    assert_reported(
+        run, "content/events/x.md", 4, "status", "« canceled » n'est pas une valeur permise"
+    )
     assert "vouliez-vous dire « cancelled » ?" in run.stderr
 
 
 def test_duplicate_slugs_in_two_year_folders_are_reported(built_site):
-    run = break_and_build(built_site, {"events/2016/visite.md": event(title="X", start="2016-10-01")})
+    run = break_and_build(
+        built_site, {"events/2016/visite.md": event(title="X", start="2016-10-01")}
+    )
     assert_reported(run, "content/events/2016/visite.md", 1, "", "deux fiches portent le même nom")
     assert "content/events/2015/visite.md" in run.stderr
 
@@ -143,25 +153,42 @@ def test_duplicate_uids_are_reported_on_the_second_event(built_site):
         "events/b.md": event(title="B", start="2015-10-02", uid="abc123@nft"),
     }
     run = break_and_build(built_site, files)
-    assert_reported(run, "content/events/b.md", 4, "uid", "identifiant d'agenda déjà utilisé par content/events/a.md")
+    assert_reported(
+        run,
+        "content/events/b.md",
+        4,
+        "uid",
+        "identifiant d'agenda déjà utilisé par content/events/a.md",
+    )
 
 
 def test_missing_image_is_reported_with_the_media_folder_hint(built_site):
-    run = break_and_build(built_site, {"events/x.md": event(title="X", start="2015-10-01",
-                                                            image="media/affiche.jpg")})
-    assert_reported(run, "content/events/x.md", 4, "image", "fichier introuvable : content/media/affiche.jpg")
+    run = break_and_build(
+        built_site, {"events/x.md": event(title="X", start="2015-10-01", image="media/affiche.jpg")}
+    )
+    assert_reported(
+        run, "content/events/x.md", 4, "image", "fichier introuvable : content/media/affiche.jpg"
+    )
 
 
 def test_missing_press_attachment_is_reported(built_site):
-    files = {"press/cp.md": "---\ntitle: CP\ndate: 2015-06-25\nattachments:\n  - media/cp.pdf\n---\nTexte.\n"}
+    files = {
+        "press/cp.md": "---\ntitle: CP\ndate: 2015-06-25\nattachments:\n  - media/cp.pdf\n---\nTexte.\n"
+    }
     run = break_and_build(built_site, files)
-    assert_reported(run, "content/press/cp.md", 5, "attachments", "fichier introuvable : content/media/cp.pdf")
+    assert_reported(
+        run, "content/press/cp.md", 5, "attachments", "fichier introuvable : content/media/cp.pdf"
+    )
 
 
 def test_image_outside_the_project_is_refused_and_never_read(built_site):
-    run = break_and_build(built_site, {"events/x.md": event(title="X", start="2015-10-01",
-                                                            image="../../../../etc/passwd")})
-    assert_reported(run, "content/events/x.md", 4, "image", "est en dehors du dossier content/media/")
+    run = break_and_build(
+        built_site,
+        {"events/x.md": event(title="X", start="2015-10-01", image="../../../../etc/passwd")},
+    )
+    assert_reported(
+        run, "content/events/x.md", 4, "image", "est en dehors du dossier content/media/"
+    )
     assert not list(built_site.output.rglob("passwd"))
 
 
@@ -170,13 +197,18 @@ def test_symbolic_link_leading_out_of_content_is_refused(built_site, tmp_path: P
     outside.write_text(event(title="Secret", start="2015-10-01"), encoding="utf-8")
     (built_site.root / "content/events/secret.md").symlink_to(outside)
     run = break_and_build(built_site, {})
-    assert "content/events/secret.md: lien symbolique vers l'extérieur du dossier content/" in run.stderr
+    assert (
+        "content/events/secret.md: lien symbolique vers l'extérieur du dossier content/"
+        in run.stderr
+    )
 
 
 def test_broken_internal_link_is_reported_at_its_line(built_site):
     text = "---\ntitle: X\nstart: 2015-10-01\n---\nPremier paragraphe.\n\nVoir [le lieu](/lieux/seine-inopolis/).\n"
     run = break_and_build(built_site, {"events/x.md": text})
-    headline = assert_reported(run, "content/events/x.md", 7, "texte", "lien cassé : « /lieux/seine-inopolis/ »")
+    headline = assert_reported(
+        run, "content/events/x.md", 7, "texte", "lien cassé : « /lieux/seine-inopolis/ »"
+    )
     assert headline.startswith("content/events/x.md:7:16:")
 
 
@@ -189,7 +221,9 @@ def test_image_loaded_from_another_site_is_an_error(built_site):
 def test_yaml_syntax_error_is_translated_with_its_position(built_site):
     text = "---\ntitle: Atelier : le RGPD\nstart: 2015-10-01\n---\nTexte.\n"
     run = break_and_build(built_site, {"events/x.md": text})
-    assert_reported(run, "content/events/x.md", 2, "", "en-tête YAML invalide : deux-points « : » inattendu")
+    assert_reported(
+        run, "content/events/x.md", 2, "", "en-tête YAML invalide : deux-points « : » inattendu"
+    )
     assert "doit être entre guillemets" in run.stderr
 
 
@@ -228,7 +262,9 @@ def test_french_date_order_gets_the_right_form_as_hint(built_site):
 
 
 def test_file_name_with_accents_and_spaces_is_refused_with_the_right_name(built_site):
-    run = break_and_build(built_site, {"events/Café numérique.md": event(title="X", start="2015-10-01")})
+    run = break_and_build(
+        built_site, {"events/Café numérique.md": event(title="X", start="2015-10-01")}
+    )
     assert "content/events/Café numérique.md: nom de fichier invalide" in run.stderr
     assert "« cafe-numerique.md »" in run.stderr
 
@@ -270,8 +306,13 @@ def test_several_broken_files_are_all_reported_in_one_run(built_site):
     }
     run = break_and_build(built_site, files)
     reported = {HEADLINE.match(h)["path"] for h in headlines(run)}  # type: ignore[index]
-    assert {"content/events/a.md", "content/startups/b.md", "content/places/c.md",
-            "content/press/d.md", "content/pages/e.md"} <= reported
+    assert {
+        "content/events/a.md",
+        "content/startups/b.md",
+        "content/places/c.md",
+        "content/press/d.md",
+        "content/pages/e.md",
+    } <= reported
     assert "Échec : 5 erreur(s)" in run.stderr
 
 
