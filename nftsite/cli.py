@@ -1,20 +1,23 @@
-"""The `nftsite` command: build and check today; serve and new fit the same shape.
+"""The `nftsite` command: build | check | new | serve.
 
-Exit status: 0 built (warnings allowed), 1 content errors, 2 a mistake in the command itself.
+Exit status: 0 done (warnings allowed), 1 content errors, 2 a mistake in the command itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from .config import load_site_config
 from .pipeline import BuildOptions, BuildResult, build
 from .problems import Problems
+from .reports import FORMATS, FORMATTERS
+from .scaffold import KINDS, ScaffoldError, create_entry
 
 EXIT_OK, EXIT_CONTENT_ERRORS, EXIT_USAGE = 0, 1, 2
 SITE_ZONE = ZoneInfo("Europe/Paris")
@@ -36,20 +39,34 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="commande")
     for name, help_text in (
         ("build", "construit le site dans output/"),
-        ("check", "vérifie le contenu et les liens sans rien écrire"),
+        ("check", "vérifie le contenu, les gabarits et les liens sans rien écrire"),
     ):
         command = commands.add_parser(name, help=help_text, description=help_text)
-        add_site_options(command)
+        add_root_option(command)
+        add_build_options(command)
+    new = commands.add_parser("new", help="crée une nouvelle fiche", description="crée une fiche")
+    new.add_argument("kind", choices=sorted(KINDS), help="le genre de fiche")
+    new.add_argument("title", help="le titre (ou le nom), entre guillemets")
+    new.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        default=None,
+        help="la date à proposer (aujourd'hui par défaut)",
+    )
+    add_root_option(new)
     return parser
 
 
-def add_site_options(command: argparse.ArgumentParser) -> None:
+def add_root_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--root",
         type=Path,
         default=Path.cwd(),
         help="dossier du projet (celui qui contient content/ et templates/)",
     )
+
+
+def add_build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--output", type=Path, default=None, help="dossier de sortie (output/)")
     command.add_argument(
         "--now",
@@ -59,24 +76,60 @@ def add_site_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--drafts", action="store_true", help="inclure les brouillons")
     command.add_argument("--timings", action="store_true", help="afficher la durée de chaque étape")
+    command.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (défaut), github (annotations) ou json",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    now = args.now or datetime.now(UTC)
+    if not (args.root / "content").is_dir():
+        print(f"nftsite : pas de dossier content/ dans {args.root.resolve()}", file=sys.stderr)
+        return EXIT_USAGE
+    return COMMANDS[args.command](args)
+
+
+def run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(
         root=args.root,
-        now=now,
+        now=args.now or datetime.now(UTC),
         output=args.output,
         drafts=args.drafts,
         write=args.command == "build",
     )
-    if not (options.root / "content").is_dir():
-        print(f"nftsite : pas de dossier content/ dans {options.root.resolve()}", file=sys.stderr)
-        return EXIT_USAGE
     result = build(options)
-    report(result, args.command, args.timings, sys.stderr)
+    if args.format == "text":
+        report(result, args.command, args.timings, sys.stderr)
+    else:  # machine formats go to stdout, alone, so they can be piped
+        sys.stdout.write(FORMATTERS[args.format](result.problems))
     return EXIT_CONTENT_ERRORS if result.problems.has_errors() else EXIT_OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    problems = Problems()
+    root = args.root.resolve()
+    config = load_site_config(root / "content", root, problems)
+    if config is None:
+        print_problems(problems, sys.stderr)
+        return EXIT_CONTENT_ERRORS
+    today = args.date or datetime.now(config.timezone).date()
+    try:
+        path = create_entry(root / "content", config, args.kind, args.title, today)
+    except ScaffoldError as error:
+        print(f"nftsite : {error}", file=sys.stderr)
+        return EXIT_CONTENT_ERRORS
+    print(path.relative_to(root).as_posix())
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": run_build,
+    "check": run_build,
+    "new": run_new,
+}
 
 
 def report(result: BuildResult, command: str, timings: bool, stream: TextIO) -> None:
@@ -98,16 +151,14 @@ def report(result: BuildResult, command: str, timings: bool, stream: TextIO) -> 
         written = result.written
         print(
             f"Site construit : {result.pages} pages, {len(result.artifacts)} fichiers "
-            f"({written.written} écrits, {written.unchanged} inchangés, {written.removed} supprimés), "
-            f"{warnings} avertissement(s), en {total:.2f} s.",
+            f"({written.written} écrits, {written.unchanged} inchangés, {written.removed} "
+            f"supprimés), {warnings} avertissement(s), en {total:.2f} s.",
             file=stream,
         )
 
 
 def print_problems(problems: Problems, stream: TextIO) -> None:
-    for problem in problems.sorted():
-        print(problem.format(), file=stream)
-        print(file=stream)
+    stream.write(FORMATTERS["text"](problems))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,124 @@
+"""`nftsite new`: write a new entry where it belongs, ready to build, commented in French.
+
+The file is generated from the schema itself: required fields are filled in, every optional
+field is listed commented out with what it is for, so the scaffold can never drift from what
+the build accepts.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .fields import slugify
+from .models import SiteConfig
+from .schema import (
+    EVENT_FIELDS,
+    PAGE_FIELDS,
+    PLACE_FIELDS,
+    PRESS_FIELDS,
+    STARTUP_FIELDS,
+    FieldSpec,
+)
+from .sources import CONTENT_SUFFIX
+
+
+@dataclass(frozen=True)
+class Kind:
+    folder: str
+    specs: tuple[FieldSpec, ...]
+    title_field: str
+    body: str
+
+
+KINDS = {
+    "event": Kind(
+        "events",
+        EVENT_FIELDS,
+        "title",
+        "Présentez l'événement : programme, intervenants, public visé.",
+    ),
+    "startup": Kind(
+        "startups",
+        STARTUP_FIELDS,
+        "name",
+        "Présentez l'entreprise : ce qu'elle fait, pour qui, ses actualités.",
+    ),
+    "place": Kind(
+        "places",
+        PLACE_FIELDS,
+        "name",
+        "Présentez le lieu : ce qu'on y trouve, comment y travailler.",
+    ),
+    "press": Kind("press", PRESS_FIELDS, "title", "Le texte du communiqué."),
+    "page": Kind("pages", PAGE_FIELDS, "title", "Le texte de la page."),
+}
+
+
+class ScaffoldError(Exception):
+    """Why the file was not written (in French, for the person at the keyboard)."""
+
+
+def target_path(content_root: Path, kind: str, slug: str, today: date) -> Path:
+    folder = content_root / KINDS[kind].folder
+    if kind == "event":
+        folder = folder / str(today.year)
+    return folder / f"{slug}{CONTENT_SUFFIX}"
+
+
+def create_entry(
+    content_root: Path, config: SiteConfig, kind: str, title: str, today: date
+) -> Path:
+    """Write the new file and return its path; refuse to overwrite any entry of that name."""
+    slug = slugify(title)
+    if not slug:
+        raise ScaffoldError(f"impossible de tirer un nom de fichier de « {title} »")
+    existing = sorted((content_root / KINDS[kind].folder).rglob(f"{slug}{CONTENT_SUFFIX}"))
+    if existing:
+        raise ScaffoldError(
+            f"une fiche porte déjà ce nom : {existing[0].relative_to(content_root.parent)} — modifiez-la, "
+            "ou choisissez un autre titre"
+        )
+    path = target_path(content_root, kind, slug, today)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_entry(config, kind, title, today), encoding="utf-8")
+    return path
+
+
+def render_entry(config: SiteConfig, kind: str, title: str, today: date) -> str:
+    spec = KINDS[kind]
+    values = required_values(config, kind, title, today)
+    lines = ["---"]
+    for field in spec.specs:
+        if field.name in values:
+            lines.append(f"# {field.help}{' (obligatoire)' if field.required else ''}")
+            lines.append(f"{field.name}: {values[field.name]}")
+    lines.append("# Champs facultatifs : retirez le « # » au début de la ligne pour les utiliser.")
+    for field in spec.specs:
+        if field.name not in values:
+            example = field.example or "…"
+            lines.append(f"# {field.name}: {example}    — {field.help}")
+    lines += ["---", spec.body, ""]
+    return "\n".join(lines)
+
+
+def required_values(config: SiteConfig, kind: str, title: str, today: date) -> dict[str, str]:
+    """A value for every required field, so the new file builds as it is."""
+    first_city = next(iter(config.cities))
+    values = {KINDS[kind].title_field: json.dumps(title, ensure_ascii=False)}
+    if kind == "event":
+        host = urlsplit(config.base_url).hostname
+        values["start"] = today.isoformat()
+        values["uid"] = f"{uuid.uuid4()}@{host}"
+    elif kind == "press":
+        values["date"] = today.isoformat()
+    elif kind in ("startup", "place"):
+        values["city"] = f"{first_city}    # à vérifier : {', '.join(config.cities)}"
+    if kind == "place":
+        values["kind"] = "coworking    # à vérifier"
+        values["address"] = '"À compléter"'
+    return values
