@@ -54,6 +54,17 @@ def make_parser() -> argparse.ArgumentParser:
         help="la date à proposer (aujourd'hui par défaut)",
     )
     add_root_option(new)
+    preview = commands.add_parser(
+        "serve",
+        help="aperçu en direct sur http://127.0.0.1:8000",
+        description="aperçu en direct, brouillons compris",
+    )
+    add_root_option(preview)
+    preview.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
+    preview.add_argument("--port", type=int, default=8000, help="port (8000)")
+    preview.add_argument(
+        "--now", type=parse_now, default=None, help="figer l'instant de référence (pour les tests)"
+    )
     return parser
 
 
@@ -125,10 +136,17 @@ def run_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # imports tornado: only when serving
+
+    return serve(args.root.resolve(), args.host, args.port, args.now)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": run_build,
     "check": run_build,
     "new": run_new,
+    "serve": run_serve,
 }
 
 

@@ -1,0 +1,195 @@
+"""`nftsite serve`: the comms team's live preview, with drafts, feeds and a French error page.
+
+The preview is built into its own folder (`.cache/preview/`), never into `output/`, so the
+drafts it shows can never be published by mistake. While the content has an error, every
+page answers 500 with the problems — the same text as in the terminal — and the browser
+reloads by itself once the file is fixed. Nothing a content file does can stop the server.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import mimetypes
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .pipeline import BuildOptions, BuildResult, build
+from .reports import as_text
+
+PREVIEW_FOLDER = Path(".cache") / "preview"
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".ics": "text/calendar; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+}
+FEED_TYPES = {
+    "rss.xml": "application/rss+xml; charset=utf-8",
+    "atom.xml": "application/atom+xml; charset=utf-8",
+}
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+def content_type(path: Path) -> str:
+    if path.name in FEED_TYPES:
+        return FEED_TYPES[path.name]
+    return (
+        CONTENT_TYPES.get(path.suffix)
+        or mimetypes.guess_type(path.name)[0]
+        or "application/octet-stream"
+    )
+
+
+@dataclass
+class Preview:
+    """The last build of the preview, and the WSGI app that serves it."""
+
+    options: BuildOptions
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    result: BuildResult | None = field(default=None, init=False)
+
+    @property
+    def folder(self) -> Path:
+        return self.options.output_root
+
+    def rebuild(self, changed: Iterable[str] = ()) -> BuildResult:
+        """Build again with "now" moved on; never raises for a content or template mistake."""
+        started = time.perf_counter()
+        result = build(replace(self.options, now=self.clock()))
+        self.result = result
+        elapsed = (time.perf_counter() - started) * 1000
+        if result.problems.has_errors():
+            print(as_text(result.problems), file=sys.stderr, end="")
+            print(
+                f"Erreurs dans le contenu : la page d'erreur s'affiche ({elapsed:.0f} ms).",
+                file=sys.stderr,
+                flush=True,
+            )
+        else:
+            written = result.written.written if result.written else 0
+            print(
+                f"Aperçu à jour : {written} fichier(s) réécrit(s) en {elapsed:.0f} ms.",
+                file=sys.stderr,
+                flush=True,
+            )
+        return result
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        if self.result is not None and self.result.problems.has_errors():
+            return self.respond(
+                start_response,
+                "500 Internal Server Error",
+                error_page(self.result),
+                CONTENT_TYPES[".html"],
+            )
+        path = environ.get("PATH_INFO", "/")
+        target = self.resolve(path)
+        if target is None:
+            if not path.endswith("/") and (self.folder / path.lstrip("/") / "index.html").is_file():
+                start_response("301 Moved Permanently", [("Location", path + "/")])
+                return [b""]
+            page = self.folder / "404.html"
+            body = page.read_bytes() if page.is_file() else b"Page introuvable"
+            return self.respond(start_response, "404 Not Found", body, CONTENT_TYPES[".html"])
+        return self.respond(start_response, "200 OK", target.read_bytes(), content_type(target))
+
+    def resolve(self, url_path: str) -> Path | None:
+        """The preview file for a URL path; None when there is none (or it leaves the folder)."""
+        relative = url_path.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        root = self.folder.resolve()
+        candidate = (root / relative).resolve()
+        if not candidate.is_relative_to(root) or not candidate.is_file():
+            return None
+        return candidate
+
+    @staticmethod
+    def respond(start_response: StartResponse, status: str, body: bytes, kind: str) -> list[bytes]:
+        start_response(
+            status,
+            [
+                ("Content-Type", kind),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "no-store"),
+            ],
+        )
+        return [body]
+
+
+def error_page(result: BuildResult) -> bytes:
+    """The problems as a French page: each one with its file, line, field, source and hint."""
+    items = []
+    for problem in result.problems.sorted():
+        kind = "Erreur" if problem.is_error else "Avertissement"
+        items.append(
+            f'<li class="{kind.lower()}"><p><strong>{kind}</strong> — '
+            f"<code>{html.escape(problem.headline())}</code></p>"
+            + (f"<pre>{html.escape(problem.source_line)}</pre>" if problem.source_line else "")
+            + (f"<p>Aide : {html.escape(problem.hint)}</p>" if problem.hint else "")
+            + "</li>"
+        )
+    terminal = html.escape(as_text(result.problems))
+    errors = len(result.problems.errors)
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Erreur dans le contenu — aperçu</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem;
+  color: #1a1a2e; line-height: 1.5; }}
+h1 {{ color: #a1001c; }} li {{ margin-bottom: 1.25rem; }}
+pre, code {{ background: #f3f5fa; padding: 0.2rem 0.4rem; overflow-x: auto; }}
+.avertissement strong {{ color: #7a4b00; }} .erreur strong {{ color: #a1001c; }}
+</style>
+</head>
+<body>
+<main>
+<h1>Le site ne peut pas être construit : {errors} erreur(s)</h1>
+<p>Corrigez le fichier indiqué et enregistrez : cette page se rechargera d'elle-même.
+Le site en ligne n'est pas touché.</p>
+<ol>{"".join(items)}</ol>
+<details><summary>Le même texte que dans le terminal</summary><pre>{terminal}</pre></details>
+</main>
+</body>
+</html>
+""".encode()
+
+
+def serve(root: Path, host: str, port: int, now: datetime | None = None) -> int:
+    """Build the preview, serve it with live reload, rebuild on every change. Ctrl-C stops."""
+    from livereload import Server
+
+    options = BuildOptions(
+        root=root, now=now or datetime.now(UTC), output=root / PREVIEW_FOLDER, drafts=True
+    )
+    preview = Preview(options, clock=(lambda: now) if now else (lambda: datetime.now(UTC)))
+    preview.rebuild()
+    server = Server(app=preview)
+    for folder in ("content", "templates", "static"):
+        server.watch(str(root / folder), preview.rebuild)
+    print(f"Aperçu sur http://{host}:{port}/ — Ctrl-C pour arrêter.", file=sys.stderr, flush=True)
+    try:
+        server.serve(host=host, port=port, debug=False, restart_delay=0)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            print(
+                f"nftsite : le port {port} est déjà utilisé (un autre aperçu tourne-t-il ?). "
+                f"Essayez : nftsite serve --port {port + 1}",
+                file=sys.stderr,
+            )
+            return 2
+        raise
+    return 0
