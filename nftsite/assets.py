@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .fields import MEDIA_FOLDER
 from .output import Artifact
+from .sources import walk_files
 
 STATIC_FOLDER = "static"
 
@@ -16,13 +17,10 @@ def copied_files(folder: Path, prefix: str) -> dict[str, Artifact]:
         return {}
     root = folder.resolve()
     files: dict[str, Artifact] = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        if not path.resolve().is_relative_to(root):
+    for path in walk_files(folder):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
             continue  # a symbolic link leading out of the project is never followed
-        files[f"{prefix}/{relative.as_posix()}"] = path
+        files[f"{prefix}/{path.relative_to(folder).as_posix()}"] = path
     return files
 
 
@@ -32,3 +30,8 @@ def media_files(content_root: Path) -> dict[str, Artifact]:
 
 def static_files(project_root: Path) -> dict[str, Artifact]:
     return copied_files(project_root / STATIC_FOLDER, STATIC_FOLDER)
+
+
+def media_sizes(media: dict[str, Artifact]) -> dict[str, int]:
+    """Bytes of each media file, shown next to press attachments."""
+    return {path: file.stat().st_size for path, file in media.items() if isinstance(file, Path)}

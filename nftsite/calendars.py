@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 
 from . import urls
+from .cache import Cache, digest
 from .history import History
-from .ical import CalendarEntry, calendar_bytes
+from .ical import CalendarEntry, calendar_bytes, serialize_event
 from .identity import event_identity
 from .markdown import RenderedBody
 from .models import Event, SiteConfig, Status
@@ -18,7 +20,9 @@ from .recurrence import upcoming_occurrences
 from .site import Site
 
 
-def calendar_entry(event: Event, site: Site, history: History, body: RenderedBody) -> CalendarEntry:
+def calendar_entry(
+    event: Event, site: Site, history: History, body: RenderedBody, cache: Cache
+) -> CalendarEntry:
     config = site.config
     page = urls.absolute(config.base_url, urls.event_url(event.slug))
     geo = site.place(event.place).geo if event.place is not None else None
@@ -26,7 +30,7 @@ def calendar_entry(event: Event, site: Site, history: History, body: RenderedBod
         event=event,
         identity=event_identity(event, history, config.base_url),
         url=page,
-        description=describe(event, body, config.base_url, page),
+        description=describe(event, body, config.base_url, page, cache),
         location=event_location(event, site),
         geo=geo,
         categories=tuple(config.themes[t].name for t in event.themes),
@@ -41,7 +45,20 @@ def event_location(event: Event, site: Site) -> str | None:
     return event.location or event.online
 
 
-def describe(event: Event, body: RenderedBody, base_url: str, page: str) -> str:
+DESCRIPTION_LIMIT = 1200
+"""Characters of the body kept in DESCRIPTION: enough to decide, the rest is on the page."""
+DESCRIPTION_HTML_PREFIX = DESCRIPTION_LIMIT * 4
+
+
+def excerpt(text: str) -> str:
+    """The text cut at a word boundary before DESCRIPTION_LIMIT, marked with an ellipsis."""
+    if len(text) <= DESCRIPTION_LIMIT:
+        return text
+    cut = text[:DESCRIPTION_LIMIT].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + " […]"
+
+
+def describe(event: Event, body: RenderedBody, base_url: str, page: str, cache: Cache) -> str:
     """Plain text: the status, summary, body, practical links and the page's URL."""
     parts = []
     if event.status is Status.CANCELLED:
@@ -50,7 +67,10 @@ def describe(event: Event, body: RenderedBody, base_url: str, page: str) -> str:
         parts.append("Date à confirmer.")
     if event.summary:
         parts.append(event.summary)
-    text = html_to_text(body.html, base_url)
+    prefix = body.html[:DESCRIPTION_HTML_PREFIX]
+    text = cache.get_or_compute(
+        "plaintext", digest(base_url, prefix), lambda: excerpt(html_to_text(prefix, base_url))
+    )
     if text:
         parts.append(text)
     practical = [
@@ -125,11 +145,18 @@ def calendar_feeds(config: SiteConfig) -> list[CalendarFeed]:
 
 
 def calendar_files(
-    site: Site, history: History, bodies: dict[str, RenderedBody], now: datetime
+    site: Site, history: History, bodies: dict[str, RenderedBody], now: datetime, cache: Cache
 ) -> dict[str, bytes]:
-    """{output path: .ics bytes}: the subscribed feeds, then one file per event page."""
+    """{output path: .ics bytes}: the subscribed feeds, then one file per event page.
+    Each event is serialized once and only when it changed (the cache is keyed by all
+    that goes into its VEVENT)."""
     config = site.config
-    entries = {e.slug: calendar_entry(e, site, history, bodies[e.source.path]) for e in site.events}
+    entries = {}
+    for event in site.events:
+        entry = calendar_entry(event, site, history, bodies[event.source.path], cache)
+        entries[event.slug] = cache.get_or_compute(
+            "vevent", digest(repr(entry)), partial(serialize_event, entry)
+        )
     recent = [e for e in site.events if is_in_feeds(e, now, config.feed_past_months)]
     files = {
         urls.output_path(feed.url): calendar_bytes(
@@ -138,7 +165,11 @@ def calendar_files(
         for feed in calendar_feeds(config)
     }
     for event in site.events:
-        files[urls.output_path(urls.event_ics_url(event.slug))] = calendar_bytes(
-            event.title, f"{event.title} — {config.title}", [entries[event.slug]]
+        serialized = entries[event.slug]
+        name, description = event.title, f"{event.title} — {config.title}"
+        files[urls.output_path(urls.event_ics_url(event.slug))] = cache.get_or_compute(
+            "event-calendar",
+            digest(name, description, serialized.ical),
+            partial(calendar_bytes, name, description, [serialized]),
         )
     return files

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import Any
 
+from markupsafe import Markup
+
 from . import jsonld, urls
 from .calendars import CalendarFeed, calendar_feeds
 from .dates import format_month
@@ -124,13 +126,9 @@ class Planner:
         )
         self.events = {e.slug: self._event_view(e) for e in self.site.events}
         self.next_starts = {e.slug: upcoming_occurrences(e, self.now, 1) for e in self.site.events}
-        self.startups = {
-            s.slug: startup_view(s, self.site, self.body(s.source)) for s in self.site.startups
-        }
-        self.places = {
-            p.slug: place_view(p, self.site, self.body(p.source)) for p in self.site.places
-        }
-        self.press = [press_view(r, self.body(r.source), self.media_sizes) for r in self.site.press]
+        self.startups = {s.slug: startup_view(s, self.site) for s in self.site.startups}
+        self.places = {p.slug: place_view(p, self.site) for p in self.site.places}
+        self.press = [press_view(r, self.media_sizes) for r in self.site.press]
 
     def body(self, source: Source) -> RenderedBody:
         return self.bodies[source.path]
@@ -140,7 +138,7 @@ class Planner:
         if event.recurrence is not None:
             starts = upcoming_occurrences(event, self.now, NEXT_DATES)
             next_dates = tuple(event_when(event, start) for start in starts)
-        return event_view(event, self.site, self.body(event.source), next_dates)
+        return event_view(event, self.site, next_dates)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -165,6 +163,8 @@ class Planner:
         **context: Any,
     ) -> None:
         context.update(site=self.site_view, meta=meta)
+        if source is not None:
+            context["body"] = Markup(self.bodies[source.path].html)
         self.pages.append(PageToRender(url, template, context, source, in_sitemap))
 
     def feed(self, feed: CalendarFeed) -> CalendarFeedView:
@@ -449,7 +449,7 @@ def plan_press(planner: Planner) -> None:
 
 def plan_content_pages(planner: Planner) -> None:
     for page in planner.site.pages:
-        view: PageView = page_view(page, planner.body(page.source))
+        view: PageView = page_view(page)
         meta = planner.meta(view.title, view.url, view.summary, draft=view.draft)
         planner.add(view.url, "page.html", meta, page.source, page=view)
 

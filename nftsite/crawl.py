@@ -23,3 +23,7 @@ def sitemap(pages: list[PageToRender], base_url: str) -> bytes:
 
 def robots(base_url: str) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n".encode()
+
+
+def crawler_files(pages: list[PageToRender], base_url: str) -> dict[str, bytes]:
+    return {"sitemap.xml": sitemap(pages, base_url), "robots.txt": robots(base_url)}

@@ -6,15 +6,17 @@ of one entry (an end before its start, a local time that does not exist in its z
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .cache import Cache, digest
 from .frontmatter import parse_markdown_file
 from .models import Entry, Event, Page, Place, PressRelease, SiteConfig, Source, Startup, Status
-from .problems import Problems, SourceReporter
+from .problems import Problem, Problems, SourceReporter
 from .recurrence import local_rule
 from .schema import (
     EVENT_FIELDS,
@@ -205,3 +207,34 @@ KINDS: dict[str, tuple[tuple[FieldSpec, ...], Builder]] = {
     "press": (PRESS_FIELDS, build_simple(PressRelease)),
     "page": (PAGE_FIELDS, build_simple(Page)),
 }
+
+
+def load_entries(
+    sources: list[SourceFile],
+    config: SiteConfig,
+    content_root: Path,
+    media: Mapping[str, object],
+    cache: Cache,
+    problems: Problems,
+) -> list[Entry]:
+    """Every file parsed into its entry, reusing the result for files whose text, the site's
+    configuration and the list of media files are all unchanged since a previous build."""
+    assert config.source is not None
+    context = digest(config.source.text, "\n".join(sorted(media)))
+    entries = []
+    for source in sources:
+        key = digest(context, source.kind, source.shown_path, source.text)
+        entry, found = cache.get_or_compute(
+            "entry", key, partial(_load_alone, source, config, content_root)
+        )
+        problems.extend(found)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _load_alone(
+    source: SourceFile, config: SiteConfig, content_root: Path
+) -> tuple[Entry | None, list[Problem]]:
+    own = Problems()
+    return load_entry(source, config, content_root, own), own.items

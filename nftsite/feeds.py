@@ -14,7 +14,7 @@ from feedgen.feed import FeedGenerator
 
 from . import urls
 from .calendars import event_location
-from .history import History
+from .history import EPOCH, History
 from .models import SiteConfig, Status
 from .recurrence import upcoming_occurrences
 from .site import Site
@@ -48,10 +48,10 @@ def _generator(
     generator.link(href=urls.absolute(config.base_url, page), rel="alternate")
     generator.language(config.language)
     generator.author({"name": config.title, "email": config.contact})
-    latest = max((item.updated for item in items), default=None)
-    if latest is not None:
-        generator.updated(latest)
-        generator.lastBuildDate(latest)
+    # An empty feed has no date of its own: a fixed one, never the clock (feedgen's default).
+    latest = max((item.updated for item in items), default=EPOCH)
+    generator.updated(latest)
+    generator.lastBuildDate(latest)
     for item in items:
         entry = generator.add_entry(order="append")
         entry.id(item.url)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .problems import Position, Problem, Problems, Severity
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -143,3 +145,31 @@ def _fill_texts(root: Path, records: list[FileHistory]) -> None:
         position = start + int(size) + 1
     for record in records:
         record.texts = [contents[blob] for blob in reversed(record.blobs)]
+
+
+def report_history(history: History, problems: Problems) -> None:
+    """Without full git history, calendar identities fall back to file paths: say so."""
+    if not history.in_git:
+        problems.add(
+            Problem(
+                "content",
+                Position(),
+                "",
+                "pas d'historique git : identifiants d'agenda tirés des noms de fichiers "
+                "actuels, dates de modification fixes",
+                "construisez depuis un clone git du dépôt pour des agendas exacts",
+                Severity.WARNING,
+            )
+        )
+    elif history.shallow:
+        problems.add(
+            Problem(
+                "content",
+                Position(),
+                "",
+                "historique git incomplet (clone superficiel) : un fichier renommé "
+                "pourrait changer d'identifiant d'agenda",
+                "clonez le dépôt en entier (git fetch --unshallow)",
+                Severity.WARNING,
+            )
+        )

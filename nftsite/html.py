@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import pickle
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
+from .cache import digest
 from .context import PageToRender
+from .output import Artifact, Kept, Manifest
 from .problems import Position, Problems, SourceReporter
 from .urls import output_path
 
@@ -40,14 +44,29 @@ def render_pages(
     pages: list[PageToRender],
     templates_root: Path,
     display_root: Path,
+    manifest: Manifest,
     problems: Problems,
-) -> dict[str, bytes]:
-    """{output path: HTML bytes} for every page that rendered."""
-    rendered: dict[str, bytes] = {}
+) -> tuple[dict[str, Artifact], dict[str, str]]:
+    """({output path: HTML}, {output path: key}) for every page that rendered.
+
+    A page's key covers its templates (with what they extend and include) and its whole
+    context; when the output folder already holds the page made from the same key, it is
+    kept rather than rendered: editing one event re-renders its page and the lists that show
+    it, editing a template the pages that use it, and nothing else.
+    """
+    rendered: dict[str, Artifact] = {}
+    keys: dict[str, str] = {}
+    fingerprint = TemplateFingerprints(environment)
     for page in pages:
+        path = output_path(page.url)
         try:
-            template = environment.get_template(page.template)
-            html = template.render(page.context)
+            # pickle: a faithful, fast serialization of the whole context (views, dates, text).
+            context = pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL)
+            key = keys[path] = digest(fingerprint(page.template), context)
+            if manifest.is_current(path, key):
+                rendered[path] = Kept(key)
+                continue
+            html = render_page(environment, page)
         except jinja2.TemplateSyntaxError as error:
             report_template_error(
                 error, error.filename, error.lineno, templates_root, display_root, problems
@@ -68,8 +87,36 @@ def render_pages(
             filename, line = template_frame(error, templates_root)
             report_template_error(error, filename, line, templates_root, display_root, problems)
             continue
-        rendered[output_path(page.url)] = html.encode("utf-8")
-    return rendered
+        rendered[path] = html
+    return rendered, keys
+
+
+def render_page(environment: jinja2.Environment, page: PageToRender) -> bytes:
+    return environment.get_template(page.template).render(page.context).encode("utf-8")
+
+
+class TemplateFingerprints:
+    """A hash of a template and of every template it extends or includes, transitively."""
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        self.environment = environment
+        self.known: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        if name not in self.known:
+            self.known[name] = ""  # a template that includes itself is not followed twice
+            loader = self.environment.loader
+            assert loader is not None
+            source, _, _ = loader.get_source(self.environment, name)
+            try:
+                references = list(meta.find_referenced_templates(self.environment.parse(source)))
+            except jinja2.TemplateSyntaxError:
+                references = []
+            names = [ref for ref in references if ref is not None]
+            if len(names) != len(references):  # an include computed at render time
+                names = self.environment.list_templates()
+            self.known[name] = digest(source, *(self(ref) for ref in sorted(names)))
+        return self.known[name]
 
 
 def template_frame(error: BaseException, templates_root: Path) -> tuple[str | None, int]:

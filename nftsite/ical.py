@@ -36,7 +36,33 @@ class CalendarEntry:
     categories: tuple[str, ...]
 
 
-def calendar_bytes(name: str, description: str, entries: Iterable[CalendarEntry]) -> bytes:
+@dataclass(frozen=True)
+class SerializedEvent:
+    """One VEVENT serialized once by icalendar, then shared by every calendar that lists it."""
+
+    sort_key: tuple[datetime, str]
+    zone: str | None
+    """The TZID its times use; None for an all-day event."""
+    year: int
+    """The first year its times fall in: its VTIMEZONE must be right from then on."""
+    ical: bytes
+
+
+def serialize_event(entry: CalendarEntry) -> SerializedEvent:
+    event = entry.event
+    zone = event.timezone.key if isinstance(event.start, datetime) else None
+    return SerializedEvent(
+        sort_key=(_sort_instant(event), entry.identity.uid),
+        zone=zone,
+        year=event.first_day().year,
+        ical=bytes(event_component(entry).to_ical()),
+    )
+
+
+CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+def calendar_bytes(name: str, description: str, events: Iterable[SerializedEvent]) -> bytes:
     """A whole VCALENDAR: header, the VTIMEZONEs it uses, then the events by start and UID."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -48,13 +74,16 @@ def calendar_bytes(name: str, description: str, entries: Iterable[CalendarEntry]
     calendar.add("x-wr-caldesc", description)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))  # X- names default to text
-    ordered = sorted(entries, key=lambda entry: (_sort_instant(entry.event), entry.identity.uid))
-    zones = sorted({e.event.timezone.key for e in ordered if isinstance(e.event.start, datetime)})
-    for zone in zones:
-        calendar.add_component(vtimezone(zone))
-    for entry in ordered:
-        calendar.add_component(event_component(entry))
-    return bytes(calendar.to_ical())
+    ordered = sorted(events, key=lambda event: event.sort_key)
+    first_years: dict[str, int] = {}
+    for event in ordered:
+        if event.zone is not None:
+            first_years[event.zone] = min(event.year, first_years.get(event.zone, event.year))
+    for zone, year in sorted(first_years.items()):
+        calendar.add_component(vtimezone(zone, year))
+    head = bytes(calendar.to_ical())
+    assert head.endswith(CALENDAR_END)
+    return head[: -len(CALENDAR_END)] + b"".join(event.ical for event in ordered) + CALENDAR_END
 
 
 def _sort_instant(event: Event) -> datetime:
@@ -72,14 +101,14 @@ def event_component(entry: CalendarEntry) -> icalendar.Event:
     component.add("last-modified", entry.identity.stamp)
     component.add("sequence", entry.identity.sequence)
     component.add("summary", event.title)
-    component.add("dtstart", event.start)
+    component.add("dtstart", unambiguous(event.start))
     end = exclusive_end(event)
     if end is not None:
-        component.add("dtend", end)
+        component.add("dtend", unambiguous(end))
     if event.recurrence is not None:
         component.add("rrule", recurrence_rule(event))
         for moment in event.exdates:
-            component.add("exdate", moment)
+            component.add("exdate", unambiguous(moment))
     component.add("status", event.status.value.upper())
     if entry.location:
         component.add("location", entry.location)
@@ -92,6 +121,16 @@ def event_component(entry: CalendarEntry) -> icalendar.Event:
     component.add("class", "PUBLIC")
     component.add("transp", "TRANSPARENT" if event.status is Status.CANCELLED else "OPAQUE")
     return component
+
+
+def unambiguous(moment: date | datetime) -> date | datetime:
+    """A local time that occurs twice (the repeated autumn hour) cannot say which one with a
+    TZID: its second occurrence is written in UTC instead, which every client reads alike."""
+    if isinstance(moment, datetime) and moment.fold == 1:
+        other = moment.replace(fold=0)
+        if other.utcoffset() != moment.utcoffset():
+            return moment.astimezone(UTC)
+    return moment
 
 
 def exclusive_end(event: Event) -> date | datetime | None:

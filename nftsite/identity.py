@@ -13,6 +13,9 @@ import yaml
 from .history import History
 from .models import Event
 
+BASE_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+"""Every scalar as text, like the build itself reads front matter; the C loader when present."""
+
 SCHEDULE_FIELDS = (
     "start",
     "end",
@@ -54,6 +57,8 @@ def derived_uid(origin_path: str, base_url: str) -> str:
 
 def count_schedule_changes(texts: list[str]) -> int:
     """How many times, from one version to the next, the schedule fields changed."""
+    if len(texts) < 2:
+        return 0
     signatures = [
         signature for text in texts if (signature := schedule_signature(text)) is not None
     ]
@@ -67,7 +72,7 @@ def schedule_signature(text: str) -> tuple[str, ...] | None:
         return None
     try:
         closing = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
-        fields = yaml.load("\n".join(lines[1:closing]), Loader=yaml.BaseLoader)
+        fields = yaml.load("\n".join(lines[1:closing]), Loader=BASE_LOADER)
     except (StopIteration, yaml.YAMLError):
         return None
     if not isinstance(fields, dict):

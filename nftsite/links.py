@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from urllib.parse import unquote, urljoin, urlsplit
 
+from . import urls
 from .context import PageToRender
 from .markdown import RenderedBody
-from .models import SiteConfig, Source
-from .problems import Position, Problem, Problems
+from .models import Entry, SiteConfig, Source
+from .problems import Position, Problem, Problems, Severity
+from .site import Site
+from .sources import SourceFile
 from .urls import output_path
 
 
@@ -82,8 +85,6 @@ def report(
     source: Source, target: str, message: str, hint: str, problems: Problems, error: bool = True
 ) -> None:
     line, column = locate(source, target)
-    from .problems import Severity
-
     problems.add(
         Problem(
             source.path,
@@ -108,3 +109,38 @@ def locate(source: Source, target: str) -> tuple[int, int]:
             if needle and column >= 0:
                 return number, column + 1
     return source.body_line, 0
+
+
+def failed_outputs(sources: list[SourceFile], entries: list[Entry], site: Site) -> set[str]:
+    """Pages of entries left out for an error of their own (drafts excepted): a link to them
+    is not reported as broken on top of that error."""
+    url_of = {
+        "event": urls.event_url,
+        "startup": urls.startup_url,
+        "place": urls.place_url,
+        "press": urls.press_url,
+        "page": urls.page_url,
+    }
+    drafts = {e.source.path for e in entries if e.draft}
+    published = {e.source.path for e in site.entries()}
+    return {
+        urls.output_path(url_of[s.kind](s.slug))
+        for s in sources
+        if s.shown_path not in drafts | published
+    }
+
+
+def check_navigation(config: SiteConfig, known: set[str], problems: Problems) -> None:
+    assert config.source is not None
+    position = config.source.position("navigation")
+    for item in config.navigation:
+        if item.url.startswith("/") and not resolves(item.url, known):
+            problems.add(
+                Problem(
+                    config.source.path,
+                    position,
+                    "navigation",
+                    f"lien cassé dans le menu : « {item.url} »",
+                    "vérifiez l'adresse, par exemple /agenda/ ou /a-propos/",
+                )
+            )

@@ -4,18 +4,74 @@ Nothing is written until every page rendered without an error, so a failed build
 `output/` exactly as it was. Each changed file is written beside its target and renamed into
 place, so a reader (or a web server) never sees half a file; unchanged files keep their bytes
 and their modification time.
+
+The manifest remembers, for every file the last build wrote, its size, mtime, hash and the
+key of what it was made from (a page's templates and context). A page whose key is unchanged
+and whose file is as we left it is not rendered again: `output/` itself holds its bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-Artifact = bytes | Path
-"""Rendered bytes, or a source file to copy as it is (media, static files)."""
+from .cache import Cache
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The file already in `output/` is exactly what this build would write."""
+
+    key: str
+
+
+Artifact = bytes | Path | Kept
+"""Rendered bytes, a source file to copy as it is (media, static files), or a kept file."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    size: int
+    mtime_ns: int
+    sha256: str
+    key: str = ""
+    """What the file was made from, when known (see `Manifest.is_current`)."""
+
+
+@dataclass
+class Manifest:
+    """What the last successful build left in one output folder."""
+
+    root: Path
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path, cache: Cache) -> Manifest:
+        _, stamps = cache.lookup("output-manifest", str(root.resolve()))
+        return cls(root, dict(stamps or {}))
+
+    def save(self, cache: Cache) -> None:
+        cache.store("output-manifest", str(self.root.resolve()), self.stamps)
+
+    def is_untouched(self, relative: str) -> bool:
+        """The file is still as the last build wrote it (same size and modification time)."""
+        stamp = self.stamps.get(relative)
+        if stamp is None:
+            return False
+        try:
+            status = (self.root / relative).stat()
+        except FileNotFoundError:
+            return False
+        return (status.st_size, status.st_mtime_ns) == (stamp.size, stamp.mtime_ns)
+
+    def is_current(self, relative: str, key: str) -> bool:
+        """The file was made from `key` and nobody touched it since."""
+        stamp = self.stamps.get(relative)
+        return stamp is not None and stamp.key == key and self.is_untouched(relative)
 
 
 @dataclass(frozen=True)
@@ -25,39 +81,59 @@ class WriteReport:
     removed: int
 
 
-def write_output(output_root: Path, artifacts: Mapping[str, Artifact]) -> WriteReport:
-    """Make `output_root` hold exactly `artifacts` (relative POSIX path -> content)."""
-    output_root.mkdir(parents=True, exist_ok=True)
+def write_output(
+    manifest: Manifest, artifacts: Mapping[str, Artifact], keys: Mapping[str, str]
+) -> WriteReport:
+    """Make the output folder hold exactly `artifacts`; `keys` says what pages were made from."""
+    manifest.root.mkdir(parents=True, exist_ok=True)
+    stamps: dict[str, Stamp] = {}
     written = unchanged = 0
     for relative, artifact in sorted(artifacts.items()):
-        target = output_root / relative
-        data = artifact.read_bytes() if isinstance(artifact, Path) else artifact
-        if target.is_file() and _same_bytes(target, data):
+        if isinstance(artifact, Kept):
+            stamps[relative] = manifest.stamps[relative]
             unchanged += 1
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            shutil.rmtree(target)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        written += 1
-    removed = _remove_stale(output_root, set(artifacts))
+        target = manifest.root / relative
+        data = artifact.read_bytes() if isinstance(artifact, Path) else artifact
+        sha = hashlib.sha256(data).hexdigest()
+        if _is_unchanged(manifest, relative, data, sha):
+            unchanged += 1
+        else:
+            _replace(target, data)
+            written += 1
+        status = target.stat()
+        stamps[relative] = Stamp(status.st_size, status.st_mtime_ns, sha, keys.get(relative, ""))
+    removed = _remove_stale(manifest.root, set(artifacts))
+    manifest.stamps = stamps
     return WriteReport(written, unchanged, removed)
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
-    return path.stat().st_size == len(data) and path.read_bytes() == data
+def _is_unchanged(manifest: Manifest, relative: str, data: bytes, sha: str) -> bool:
+    if manifest.is_untouched(relative):
+        return manifest.stamps[relative].sha256 == sha  # as we left it: compare hashes only
+    target = manifest.root / relative
+    return target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data
+
+
+def _replace(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        shutil.rmtree(target)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
 
 
 def _remove_stale(output_root: Path, keep: set[str]) -> int:
+    """Delete files no longer produced, then the folders left empty."""
     removed = 0
-    for path in sorted(output_root.rglob("*"), reverse=True):
-        relative = path.relative_to(output_root).as_posix()
-        if path.is_dir():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif relative not in keep:
-            path.unlink()
-            removed += 1
+    for folder, _, files in os.walk(output_root, topdown=False):
+        base = Path(folder)
+        for name in files:
+            path = base / name
+            if path.relative_to(output_root).as_posix() not in keep:
+                path.unlink()
+                removed += 1
+        if base != output_root and not any(base.iterdir()):
+            base.rmdir()
     return removed

@@ -9,23 +9,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import crawl, urls
-from .assets import media_files, static_files
+from . import crawl
+from .assets import media_files, media_sizes, static_files
+from .cache import CACHE_FILE, Cache
 from .calendars import calendar_files
 from .config import load_site_config
 from .context import plan_pages
-from .entries import load_entry
+from .entries import load_entries
 from .feeds import feed_files
-from .history import History, read_history
+from .history import read_history, report_history
 from .html import make_environment, render_pages
-from .links import check_body_links, resolves
-from .markdown import MarkdownRenderer, RenderedBody
-from .models import Entry, SiteConfig
-from .output import Artifact, WriteReport, write_output
-from .problems import Position, Problem, Problems, Severity
+from .links import check_body_links, check_navigation, failed_outputs
+from .markdown import render_bodies
+from .output import Artifact, Manifest, WriteReport, write_output
+from .problems import Problems
 from .redirects import redirects
-from .site import Site, link_site
-from .sources import SourceFile, discover
+from .site import link_site
+from .sources import discover
 
 CONTENT_FOLDER = "content"
 TEMPLATES_FOLDER = "templates"
@@ -43,6 +43,8 @@ class BuildOptions:
     drafts: bool = False
     write: bool = True
     """False for `check`: run every stage, write nothing."""
+    use_cache: bool = True
+    """Reuse the results of earlier builds kept in `.cache/` (keyed by content)."""
 
     @property
     def content_root(self) -> Path:
@@ -70,19 +72,21 @@ class BuildResult:
         return not self.problems.has_errors()
 
 
-def build(options: BuildOptions) -> BuildResult:
+def build(options: BuildOptions, cache: Cache | None = None) -> BuildResult:
     """Run every stage, collecting problems; write `output/` only if there is no error."""
     result = BuildResult()
     problems = result.problems
-    root = options.root.resolve()
-    content_root = options.content_root.resolve()
+    root, content_root = options.root.resolve(), options.content_root.resolve()
+    if cache is None:
+        cache = Cache(root / CACHE_FILE if options.use_cache else None)
     with timed(result, "chargement"):
         config = load_site_config(content_root, root, problems)
         sources = discover(content_root, root, problems)
+        media = media_files(content_root)
     if config is None:
         return result
     with timed(result, "validation"):
-        entries = [e for s in sources if (e := load_entry(s, config, content_root, problems))]
+        entries = load_entries(sources, config, content_root, media, cache, problems)
     with timed(result, "liens"):
         site = link_site(config, entries, options.drafts, problems)
     with timed(result, "historique git"):
@@ -93,25 +97,27 @@ def build(options: BuildOptions) -> BuildResult:
         )
         report_history(history, problems)
     with timed(result, "markdown"):
-        bodies = render_bodies(site)
+        bodies = render_bodies(site.entries(), cache)
     with timed(result, "pages"):
-        media = media_files(content_root)
-        sizes = {
-            path: artifact.stat().st_size
-            for path, artifact in media.items()
-            if isinstance(artifact, Path)
-        }
-        pages = plan_pages(
-            site, bodies, options.now, sizes, redirects(list(site.entries()), history)
-        )
+        moved = redirects(list(site.entries()), history)
+        pages = plan_pages(site, bodies, options.now, media_sizes(media), moved)
         environment = make_environment(options.templates_root)
-        html = render_pages(environment, pages, options.templates_root, root, problems)
-    artifacts: dict[str, Artifact] = {**static_files(root), **media, **html}
+        manifest = Manifest.load(options.output_root, cache)
+        html, keys = render_pages(
+            environment, pages, options.templates_root, root, manifest, problems
+        )
     with timed(result, "agendas et flux"):
-        artifacts.update(calendar_files(site, history, bodies, options.now))
-        artifacts.update(feed_files(site, history, options.now))
-    artifacts["sitemap.xml"] = crawl.sitemap(pages, config.base_url)
-    artifacts["robots.txt"] = crawl.robots(config.base_url)
+        feeds = {
+            **calendar_files(site, history, bodies, options.now, cache),
+            **feed_files(site, history, options.now),
+        }
+    artifacts: dict[str, Artifact] = {
+        **static_files(root),
+        **media,
+        **html,
+        **feeds,
+        **crawl.crawler_files(pages, config.base_url),
+    }
     with timed(result, "vérification des liens"):
         known = set(artifacts) | failed_outputs(sources, entries, site)
         check_body_links(pages, bodies, config, known, problems)
@@ -120,77 +126,10 @@ def build(options: BuildOptions) -> BuildResult:
     if problems.has_errors() or not options.write:
         return result
     with timed(result, "écriture"):
-        result.written = write_output(options.output_root, artifacts)
+        result.written = write_output(manifest, artifacts, keys)
+        manifest.save(cache)
+        cache.flush()
     return result
-
-
-def render_bodies(site: Site) -> dict[str, RenderedBody]:
-    """Every entry's Markdown body as HTML, keyed by its source path."""
-    renderer = MarkdownRenderer()
-    return {entry.source.path: renderer.render(entry.source.body) for entry in site.entries()}
-
-
-def failed_outputs(sources: list[SourceFile], entries: list[Entry], site: Site) -> set[str]:
-    """Pages of entries left out for an error of their own (drafts excepted): a link to them
-    is not reported as broken on top of that error."""
-    url_of = {
-        "event": urls.event_url,
-        "startup": urls.startup_url,
-        "place": urls.place_url,
-        "press": urls.press_url,
-        "page": urls.page_url,
-    }
-    drafts = {e.source.path for e in entries if e.draft}
-    published = {e.source.path for e in site.entries()}
-    return {
-        urls.output_path(url_of[s.kind](s.slug))
-        for s in sources
-        if s.shown_path not in drafts | published
-    }
-
-
-def report_history(history: History, problems: Problems) -> None:
-    """Without full git history, calendar identities fall back to file paths: say so."""
-    if not history.in_git:
-        problems.add(
-            Problem(
-                CONTENT_FOLDER,
-                Position(),
-                "",
-                "pas d'historique git : identifiants d'agenda tirés des noms de fichiers "
-                "actuels, dates de modification fixes",
-                "construisez depuis un clone git du dépôt pour des agendas exacts",
-                Severity.WARNING,
-            )
-        )
-    elif history.shallow:
-        problems.add(
-            Problem(
-                CONTENT_FOLDER,
-                Position(),
-                "",
-                "historique git incomplet (clone superficiel) : un fichier renommé "
-                "pourrait changer d'identifiant d'agenda",
-                "clonez le dépôt en entier (git fetch --unshallow)",
-                Severity.WARNING,
-            )
-        )
-
-
-def check_navigation(config: SiteConfig, known: set[str], problems: Problems) -> None:
-    assert config.source is not None
-    position = config.source.position("navigation")
-    for item in config.navigation:
-        if item.url.startswith("/") and not resolves(item.url, known):
-            problems.add(
-                Problem(
-                    config.source.path,
-                    position,
-                    "navigation",
-                    f"lien cassé dans le menu : « {item.url} »",
-                    "vérifiez l'adresse, par exemple /agenda/ ou /a-propos/",
-                )
-            )
 
 
 @contextmanager
@@ -198,6 +137,3 @@ def timed(result: BuildResult, stage: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     result.timings[stage] = result.timings.get(stage, 0.0) + time.perf_counter() - started
-
-
-__all__ = ["BuildOptions", "BuildResult", "Position", "build"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import TypeVar
 
 from .fields import SLUG_PATTERN
@@ -47,8 +48,16 @@ class Site:
         """Every published entry, of every kind."""
         return (*self.events, *self.startups, *self.places, *self.press, *self.pages)
 
+    @cached_property
+    def _places_by_slug(self) -> dict[str, Place]:
+        return {place.slug: place for place in self.places}
+
+    @cached_property
+    def _startups_by_slug(self) -> dict[str, Startup]:
+        return {startup.slug: startup for startup in self.startups}
+
     def place(self, slug: str) -> Place:
-        return next(place for place in self.places if place.slug == slug)
+        return self._places_by_slug[slug]
 
     def city_of(self, event: Event) -> str | None:
         """An event's city: its own, or its place's."""
@@ -57,7 +66,7 @@ class Site:
         return event.city
 
     def startup(self, slug: str) -> Startup | None:
-        return next((s for s in self.startups if s.slug == slug), None)
+        return self._startups_by_slug.get(slug)
 
 
 def event_sort_key(event: Event) -> tuple[datetime, str]:

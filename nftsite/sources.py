@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,23 +48,29 @@ def discover(content_root: Path, display_root: Path, problems: Problems) -> list
         root = content_root / folder
         if not root.is_dir():
             continue
-        for path in sorted(root.rglob("*")):
+        for path in walk_files(root):
             source = read_source(path, kind, content_root, display_root, problems)
             if source is not None:
                 files.append(source)
     return files
 
 
+def walk_files(root: Path) -> list[Path]:
+    """Every file under `root`, sorted, hidden files and folders left out."""
+    found = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found += [Path(folder, name) for name in names if not name.startswith(".")]
+    return sorted(found)
+
+
 def read_source(
     path: Path, kind: str, content_root: Path, display_root: Path, problems: Problems
 ) -> SourceFile | None:
-    if any(part.startswith(".") for part in path.relative_to(content_root).parts):
-        return None
-    if path.is_dir():
-        return None
     shown = path.relative_to(display_root).as_posix()
     reporter = SourceReporter(shown, "", problems)
-    if not path.resolve().is_relative_to(content_root.resolve()):
+    # os.walk does not enter linked folders; a linked file must stay inside content/.
+    if path.is_symlink() and not path.resolve().is_relative_to(content_root.resolve()):
         reporter.error(
             Position(),
             "",

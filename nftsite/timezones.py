@@ -1,154 +1,173 @@
-"""VTIMEZONE components in the yearly-rule form that Outlook reads.
+"""VTIMEZONE components in the yearly-rule form that Outlook reads, true for past years too.
 
-A zone's current daylight-saving rule is the POSIX TZ string at the end of its TZif file
-(`CET-1CEST,M3.5.0,M10.5.0/3`). We turn it into one STANDARD and one DAYLIGHT part, each
-with an `RRULE:FREQ=YEARLY`, rather than the list of every past transition that icalendar
-generates by default and that Outlook mishandles.
+The zone's real transitions (from the IANA database, through `zoneinfo`) are read over the
+years a calendar needs, then every run of yearly-alike changes — same month, same weekday
+rule, same wall-clock time, same offsets — becomes one STANDARD or DAYLIGHT part with
+`RRULE:FREQ=YEARLY` (bounded by UNTIL when the rule later changed). This is the form Outlook
+expects, rather than the list of every transition icalendar writes by default; and a zone
+whose rules changed (São Paulo dropped daylight saving in 2019, the United States moved
+theirs in 2007) stays right for the years before the change.
 """
 
 from __future__ import annotations
 
-import re
-import zoneinfo
+import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
-from importlib import resources
-from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.prop import vRecur
 
-ANCHOR_YEAR = 1970
-DAY_CODES = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
-
-_NAME = r"(?:<[^>]+>|[A-Za-z]{3,})"
-_OFFSET = r"[+-]?\d{1,2}(?::\d{2}){0,2}"
-_RULE = r"M\d{1,2}\.\d\.\d(?:/[+-]?\d{1,3}(?::\d{2}){0,2})?"
-_POSIX = re.compile(
-    rf"^(?P<std>{_NAME})(?P<std_offset>{_OFFSET})"
-    rf"(?:(?P<dst>{_NAME})(?P<dst_offset>{_OFFSET})?,(?P<start>{_RULE}),(?P<end>{_RULE}))?$"
-)
+FIRST_YEAR = 1970
+LAST_YEAR = 2037
+"""Transitions are listed up to here; the last rule of each kind is left open-ended."""
+DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 @dataclass(frozen=True)
 class Transition:
-    """A yearly change of offset: month, week (5 = last), weekday (0 = Sunday), local time."""
+    """One change of offset: when (UTC and local wall clock before it) and to what."""
 
-    month: int
-    week: int
-    weekday: int
-    at: timedelta
+    instant: datetime
+    local: datetime
+    """Naive wall-clock time just before the change, as VTIMEZONE's DTSTART wants it."""
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    is_daylight: bool
 
-    def day_in(self, year: int) -> date:
-        first = date(year, self.month, 1)
-        first_match = first + timedelta(days=(self.weekday - (first.isoweekday() % 7)) % 7)
-        day = first_match + timedelta(weeks=self.week - 1)
-        while day.month != self.month:
-            day -= timedelta(weeks=1)
-        return day
+    @property
+    def week(self) -> int:
+        return (self.local.day - 1) // 7 + 1
 
-    def rrule(self) -> vRecur:
-        ordinal = -1 if self.week == 5 else self.week
-        return vRecur(
-            {
-                "FREQ": "YEARLY",
-                "BYMONTH": self.month,
-                "BYDAY": f"{ordinal}{DAY_CODES[self.weekday]}",
-            }
+    @property
+    def is_last_week(self) -> bool:
+        return self.local.day + 7 > calendar.monthrange(self.local.year, self.local.month)[1]
+
+    def follows_yearly(self, previous: Transition, by_last: bool) -> bool:
+        """The same change, one year after `previous`, by the same weekday rule."""
+        same_rule = (
+            self.is_last_week and previous.is_last_week if by_last else self.week == previous.week
+        )
+        return (
+            self.local.year == previous.local.year + 1
+            and (self.local.month, self.local.weekday(), self.local.time())
+            == (previous.local.month, previous.local.weekday(), previous.local.time())
+            and (self.offset_from, self.offset_to, self.name, self.is_daylight)
+            == (previous.offset_from, previous.offset_to, previous.name, previous.is_daylight)
+            and same_rule
         )
 
 
-def _seconds(text: str) -> int:
-    sign = -1 if text.startswith("-") else 1
-    parts = [int(part) for part in text.lstrip("+-").split(":")]
-    parts += [0] * (3 - len(parts))
-    return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2])
+def transitions(zone: ZoneInfo, first_year: int) -> list[Transition]:
+    """Every change of offset from `first_year` to LAST_YEAR, to the second."""
+    found = []
+    day = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
+    before = day.astimezone(zone).utcoffset()
+    while day < end:
+        after = (day + timedelta(days=1)).astimezone(zone).utcoffset()
+        if after != before:
+            assert before is not None and after is not None
+            found.append(_locate(zone, day, before, after))
+        before, day = after, day + timedelta(days=1)
+    return found
 
 
-def _transition(text: str) -> Transition:
-    rule, _, at = text.partition("/")
-    month, week, weekday = (int(part) for part in rule[1:].split("."))
-    return Transition(month, week, weekday, timedelta(seconds=_seconds(at or "2")))
+def _locate(zone: ZoneInfo, day: datetime, before: timedelta, after: timedelta) -> Transition:
+    """Binary search, within one UTC day, for the second the offset changes."""
+    low, high = 0, 86400
+    while high - low > 1:
+        middle = (low + high) // 2
+        if (day + timedelta(seconds=middle)).astimezone(zone).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    instant = day + timedelta(seconds=high)
+    local_after = instant.astimezone(zone)
+    return Transition(
+        instant=instant,
+        local=(instant + before).replace(tzinfo=None),
+        offset_from=before,
+        offset_to=after,
+        name=local_after.tzname() or "",
+        is_daylight=bool(local_after.dst()),
+    )
 
 
-def _name(text: str) -> str:
-    return text.strip("<>")
+def yearly_runs(changes: list[Transition]) -> list[tuple[list[Transition], bool]]:
+    """Group changes of each kind into runs that repeat every year by one weekday rule;
+    each run with whether its rule counts from the end of the month ("last Sunday")."""
+    runs: list[tuple[list[Transition], bool]] = []
+    for is_daylight in (False, True):
+        current: list[Transition] = []
+        by_last = False
+        for change in (c for c in changes if c.is_daylight == is_daylight):
+            if len(current) == 1 and change.follows_yearly(current[0], by_last=True):
+                by_last = True  # preferred: "last Sunday" stays true when the date moves
+            elif len(current) == 1 and change.follows_yearly(current[0], by_last=False):
+                by_last = False
+            elif not (current and change.follows_yearly(current[-1], by_last)):
+                if current:
+                    runs.append((current, by_last))
+                current, by_last = [change], False
+                continue
+            current.append(change)
+        if current:
+            runs.append((current, by_last))
+    return sorted(runs, key=lambda run: run[0][0].instant)
 
 
 @cache
-def posix_rule(zone_name: str) -> str:
-    """The POSIX TZ footer of the zone's TZif file (system database or the tzdata package)."""
-    for folder in zoneinfo.TZPATH:
-        path = Path(folder) / zone_name
-        if path.is_file():
-            return _footer(path.read_bytes())
-    package, _, leaf = f"tzdata.zoneinfo.{zone_name.replace('/', '.')}".rpartition(".")
-    return _footer(resources.files(package).joinpath(leaf).read_bytes())
-
-
-def _footer(data: bytes) -> str:
-    return data.rstrip(b"\n").rsplit(b"\n", 1)[-1].decode("ascii")
+def zone_transitions(zone_name: str) -> list[Transition]:
+    return transitions(ZoneInfo(zone_name), FIRST_YEAR)
 
 
 @cache
-def vtimezone(zone_name: str) -> Timezone:
-    """The zone as a VTIMEZONE; falls back to icalendar's transition list for exotic rules."""
-    match = _POSIX.match(posix_rule(zone_name))
-    if match is None:
-        return Timezone.from_tzid(zone_name)
-    standard_offset = timedelta(seconds=-_seconds(match["std_offset"]))
+def vtimezone(zone_name: str, first_year: int) -> Timezone:
+    """The zone as a VTIMEZONE valid from `first_year` on."""
+    zone = ZoneInfo(zone_name)
     component = Timezone()
     component.add("tzid", zone_name)
-    if match["dst"] is None:
-        part = _part(
-            TimezoneStandard(),
-            _name(match["std"]),
-            standard_offset,
-            standard_offset,
-            datetime(ANCHOR_YEAR, 1, 1),  # noqa: DTZ001 - VTIMEZONE local time
-        )
-        component.add_component(part)
+    # From the year before: the first days of `first_year` need the rule then in force.
+    changes = [c for c in zone_transitions(zone_name) if c.local.year >= first_year - 1]
+    if not changes:  # no change in those years: one fixed offset
+        start = datetime(first_year, 1, 1)  # noqa: DTZ001 - VTIMEZONE wall-clock time
+        local = start.replace(tzinfo=zone)
+        offset = local.utcoffset()
+        assert offset is not None
+        standard = TimezoneStandard()
+        _describe(standard, start, offset, offset, local.tzname() or "")
+        component.add_component(standard)
         return component
-    daylight_offset = (
-        timedelta(seconds=-_seconds(match["dst_offset"]))
-        if match["dst_offset"]
-        else standard_offset + timedelta(hours=1)
-    )
-    start, end = _transition(match["start"]), _transition(match["end"])
-    daylight = _part(
-        TimezoneDaylight(),
-        _name(match["dst"]),
-        standard_offset,
-        daylight_offset,
-        _anchor(start),
-        start,
-    )
-    standard = _part(
-        TimezoneStandard(), _name(match["std"]), daylight_offset, standard_offset, _anchor(end), end
-    )
-    component.add_component(standard)
-    component.add_component(daylight)
+    last_of_kind = {c.is_daylight: c for c in changes}
+    for run, by_last in yearly_runs(changes):
+        first, last = run[0], run[-1]
+        part = TimezoneDaylight() if first.is_daylight else TimezoneStandard()
+        _describe(part, first.local, first.offset_from, first.offset_to, first.name)
+        if len(run) > 1:
+            rule = {
+                "FREQ": "YEARLY",
+                "BYMONTH": first.local.month,
+                "BYDAY": f"{-1 if by_last else first.week}{DAY_CODES[first.local.weekday()]}",
+            }
+            if last is not last_of_kind[first.is_daylight] or last.local.year < LAST_YEAR:
+                rule["UNTIL"] = last.instant
+            part.add("rrule", vRecur(rule))
+        component.add_component(part)
     return component
 
 
-def _anchor(transition: Transition) -> datetime:
-    day = transition.day_in(ANCHOR_YEAR)
-    return datetime(day.year, day.month, day.day) + transition.at  # noqa: DTZ001 - local time
-
-
-def _part(
+def _describe(
     part: TimezoneStandard | TimezoneDaylight,
-    name: str,
+    start: datetime,
     offset_from: timedelta,
     offset_to: timedelta,
-    start: datetime,
-    transition: Transition | None = None,
-) -> TimezoneStandard | TimezoneDaylight:
+    name: str,
+) -> None:
     part.add("dtstart", start)
-    if transition is not None:
-        part.add("rrule", transition.rrule())
     part.add("tzoffsetfrom", offset_from)
     part.add("tzoffsetto", offset_to)
     part.add("tzname", name)
-    return part

@@ -1,5 +1,8 @@
 """Read-only views of entries for the templates: everything computed, nothing left to query.
 
+Views carry no body: a page gets its entry's body as a separate `body`, so the lists that
+show an entry do not change (and are not rendered again) when only its text does.
+
 Templates never look anything up; each view carries the names, URLs and French texts
 that a page shows about one entry.
 """
@@ -10,12 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import quote_plus
 
-from markupsafe import Markup
-
 from . import urls
 from .calendars import event_location
 from .dates import format_day, format_day_range, format_span, zone_label
-from .markdown import RenderedBody
 from .models import Event, Page, Place, PressRelease, SiteConfig, Startup, Status
 from .recurrence import duration
 from .site import Site
@@ -66,7 +66,6 @@ class EventView:
     price: str | None
     summary: str
     image: str | None
-    body: Markup
     draft: bool
     is_recurring: bool
     next_dates: tuple[str, ...]
@@ -89,7 +88,6 @@ class StartupView:
     place: Link | None
     summary: str
     social: tuple[Link, ...]
-    body: Markup
     draft: bool
 
 
@@ -108,7 +106,6 @@ class PlaceView:
     hours: str
     summary: str
     image: str | None
-    body: Markup
     draft: bool
 
 
@@ -130,7 +127,6 @@ class PressView:
     summary: str
     attachments: tuple[Attachment, ...]
     contact: str | None
-    body: Markup
     draft: bool
 
 
@@ -140,7 +136,6 @@ class PageView:
     url: str
     title: str
     summary: str
-    body: Markup
     draft: bool
 
 
@@ -174,9 +169,7 @@ def city_link(config: SiteConfig, city: str | None, url: str) -> Link | None:
     return Link(config.cities[city], url)
 
 
-def event_view(
-    event: Event, site: Site, body: RenderedBody, next_dates: tuple[str, ...]
-) -> EventView:
+def event_view(event: Event, site: Site, next_dates: tuple[str, ...]) -> EventView:
     config = site.config
     place_ref = None
     city = site.city_of(event)
@@ -216,7 +209,6 @@ def event_view(
         price=event.price,
         summary=event.summary,
         image=urls.media_url(event.image) if event.image else None,
-        body=Markup(body.html),
         draft=event.draft,
         is_recurring=event.recurrence is not None,
         next_dates=next_dates,
@@ -235,7 +227,7 @@ def add_to_calendar_links(event: Event, site: Site) -> dict[str, str]:
     }
 
 
-def startup_view(startup: Startup, site: Site, body: RenderedBody) -> StartupView:
+def startup_view(startup: Startup, site: Site) -> StartupView:
     config = site.config
     place = site.place(startup.place) if startup.place else None
     return StartupView(
@@ -253,12 +245,11 @@ def startup_view(startup: Startup, site: Site, body: RenderedBody) -> StartupVie
         place=Link(place.name, urls.place_url(place.slug)) if place else None,
         summary=startup.summary,
         social=tuple(Link(label.capitalize(), url) for label, url in startup.social),
-        body=Markup(body.html),
         draft=startup.draft,
     )
 
 
-def place_view(place: Place, site: Site, body: RenderedBody) -> PlaceView:
+def place_view(place: Place, site: Site) -> PlaceView:
     return PlaceView(
         slug=place.slug,
         url=urls.place_url(place.slug),
@@ -273,12 +264,11 @@ def place_view(place: Place, site: Site, body: RenderedBody) -> PlaceView:
         hours=place.hours,
         summary=place.summary,
         image=urls.media_url(place.image) if place.image else None,
-        body=Markup(body.html),
         draft=place.draft,
     )
 
 
-def press_view(release: PressRelease, body: RenderedBody, sizes: dict[str, int]) -> PressView:
+def press_view(release: PressRelease, sizes: dict[str, int]) -> PressView:
     return PressView(
         slug=release.slug,
         url=urls.press_url(release.slug),
@@ -288,7 +278,6 @@ def press_view(release: PressRelease, body: RenderedBody, sizes: dict[str, int])
         summary=release.summary,
         attachments=tuple(_attachment(path, sizes.get(path, 0)) for path in release.attachments),
         contact=release.contact,
-        body=Markup(body.html),
         draft=release.draft,
     )
 
@@ -305,7 +294,5 @@ def _attachment(path: str, size: int) -> Attachment:
     return Attachment(name, urls.media_url(path), kind, size_text)
 
 
-def page_view(page: Page, body: RenderedBody) -> PageView:
-    return PageView(
-        page.slug, urls.page_url(page.slug), page.title, page.summary, Markup(body.html), page.draft
-    )
+def page_view(page: Page) -> PageView:
+    return PageView(page.slug, urls.page_url(page.slug), page.title, page.summary, page.draft)

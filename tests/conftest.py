@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import shutil
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from nftsite.cli import main
 
@@ -114,3 +117,62 @@ def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         code = main(["build", "--root", str(REPO), "--output", str(output), "--now", NOW_ARG])
     assert code == 0, stderr.getvalue()
     return output
+
+
+# --- The sample content as its authors wrote it, read with PyYAML (never with nftsite) ------
+
+ENTRY_URLS = {
+    "events": "/agenda/{}/",
+    "startups": "/startups/{}/",
+    "places": "/lieux/{}/",
+    "press": "/presse/{}/",
+    "pages": "/{}/",
+}
+"""SPEC §4: where each content folder's entries are published, by file name."""
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ContentEntry:
+    """One file of content/, as the tests expect to see it published."""
+
+    folder: str
+    slug: str
+    fields: dict[str, Any]
+    """The front matter with every scalar kept as text (YAML's BaseLoader decides no type)."""
+
+    @property
+    def url(self) -> str:
+        return ENTRY_URLS[self.folder].format(self.slug)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.fields.get("draft") == "true"
+
+
+def read_entries(content: Path) -> list[ContentEntry]:
+    """Every entry file under `content`, in a stable order; the slug is the file name."""
+    entries = []
+    for folder in ENTRY_URLS:
+        for path in sorted((content / folder).rglob("*.md")):
+            if any(part.startswith(".") for part in path.relative_to(content).parts):
+                continue
+            match = FRONT_MATTER.match(path.read_text(encoding="utf-8-sig"))
+            assert match, f"{path}: no front matter between --- lines"
+            fields = yaml.load(match[1], Loader=yaml.BaseLoader) or {}
+            entries.append(ContentEntry(folder, path.stem, fields))
+    return entries
+
+
+@pytest.fixture(scope="session")
+def sample_entries() -> list[ContentEntry]:
+    """The entries of the repository's own content/."""
+    return read_entries(REPO / "content")
+
+
+@pytest.fixture(scope="session")
+def sample_site_yaml() -> dict[str, Any]:
+    """content/site.yaml, every scalar as text."""
+    text = (REPO / "content" / "site.yaml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=yaml.BaseLoader)

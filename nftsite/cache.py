@@ -1,0 +1,181 @@
+"""A content-keyed cache kept across builds, so unchanged work is never done twice.
+
+Keys are hashes of everything a result depends on (a body's text and the Markdown settings,
+a file's text and the site's configuration, a page's context and its templates), so a stale
+entry can only be missed, never served. The store is one SQLite file under `.cache/`, outside
+`output/`; a store written by another version of nftsite, or one SQLite cannot read, is
+discarded and rebuilt, never trusted. A dictionary in front of it keeps a running preview
+from going to disk at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+CACHE_FILE = Path(".cache") / "nftsite.sqlite3"
+SCHEMA = 1
+
+
+def code_fingerprint() -> str:
+    """What the cached values were computed with: our code and the libraries that shape them."""
+    parts = [f"schema={SCHEMA}", sys.version]
+    for package in ("markdown", "jinja2", "icalendar", "babel", "PyYAML", "feedgen"):
+        try:
+            parts.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            parts.append(f"{package}=?")
+    source = Path(__file__).parent
+    for path in sorted(source.glob("*.py")):
+        parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def digest(*parts: str | bytes) -> str:
+    """A key from the parts a value depends on (their order matters)."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+class Cache:
+    """`get_or_compute(namespace, key, compute)`: memory first, then disk, then compute."""
+
+    WRITE_BATCH = 500
+    """New values go to disk by batches, so a large cold build does not hold them all."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.memory: dict[tuple[str, str], Any] = {}
+        self.stored: dict[tuple[str, str], bytes] = {}
+        """Values on disk, loaded a whole namespace at a time, unpickled on first use."""
+        self.loaded: set[str] = set()
+        self.pending: list[tuple[str, str, bytes]] = []
+        self.used: set[tuple[str, str]] = set()
+        """Keys this build asked for: whatever else is on disk is dropped at the next flush."""
+        self.hits = self.misses = 0
+        self._connection: sqlite3.Connection | None = None
+        self._fingerprint = code_fingerprint()
+        if path is not None:
+            self._open(path)
+
+    def _open(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._connection = self._connect(path)
+        except sqlite3.DatabaseError:
+            path.unlink(missing_ok=True)  # corrupt: start again from nothing
+            self._connection = self._connect(path)
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        connection = sqlite3.connect(path)
+        connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value BLOB, "
+            "PRIMARY KEY (namespace, key))"
+        )
+        row = connection.execute("SELECT value FROM meta WHERE name = 'code'").fetchone()
+        if row is None or row[0] != self._fingerprint:  # another version wrote it
+            connection.execute("DELETE FROM entries")
+            connection.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('code', ?)", (self._fingerprint,)
+            )
+            connection.commit()
+        return connection
+
+    def _load(self, namespace: str) -> None:
+        self.loaded.add(namespace)
+        if self._connection is None:
+            return
+        rows = self._connection.execute(
+            "SELECT key, value FROM entries WHERE namespace = ?", (namespace,)
+        )
+        for key, value in rows:
+            self.stored[(namespace, key)] = value
+
+    def lookup(self, namespace: str, key: str) -> tuple[bool, Any]:
+        item = (namespace, key)
+        self.used.add(item)
+        if item in self.memory:
+            return True, self.memory[item]
+        if namespace not in self.loaded:
+            self._load(namespace)
+        blob = self.stored.pop(item, None)
+        if blob is None:
+            return False, None
+        try:
+            value = pickle.loads(blob)
+        except Exception:  # an unreadable value is a miss, never a crash
+            return False, None
+        self.memory[item] = value
+        return True, value
+
+    def store(self, namespace: str, key: str, value: Any) -> None:
+        self.used.add((namespace, key))
+        self.memory[(namespace, key)] = value
+        if self._connection is not None:
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            self.pending.append((namespace, key, blob))
+            if len(self.pending) >= self.WRITE_BATCH:
+                self._write_pending()
+
+    def _write_pending(self) -> None:
+        assert self._connection is not None
+        self._connection.executemany(
+            "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", self.pending
+        )
+        self.pending.clear()
+
+    def get_or_compute(self, namespace: str, key: str, compute: Callable[[], T]) -> T:
+        found, value = self.lookup(namespace, key)
+        if found:
+            self.hits += 1
+            return value  # type: ignore[no-any-return]
+        self.misses += 1
+        value = compute()
+        self.store(namespace, key, value)
+        return value
+
+    def lookup_many(self, namespace: str, keys: Iterable[str]) -> dict[str, Any]:
+        """The cached values among `keys` (for batching the misses, e.g. to other processes)."""
+        found = {}
+        for key in keys:
+            hit, value = self.lookup(namespace, key)
+            if hit:
+                found[key] = value
+        return found
+
+    def flush(self) -> None:
+        """After a successful build: write what it computed and forget what it no longer
+        uses, so the store holds one site's worth of results, not every version ever built."""
+        used, self.used = self.used, set()
+        self.memory = {item: value for item, value in self.memory.items() if item in used}
+        self.stored.clear()
+        self.loaded.clear()
+        if self._connection is None:
+            return
+        self._write_pending()
+        connection = self._connection
+        namespaces = sorted({namespace for namespace, _ in used})
+        marks = ",".join("?" * len(namespaces))
+        connection.execute(f"DELETE FROM entries WHERE namespace NOT IN ({marks})", namespaces)
+        on_disk = connection.execute("SELECT namespace, key FROM entries").fetchall()
+        stale = [item for item in on_disk if item not in used]
+        connection.executemany("DELETE FROM entries WHERE namespace = ? AND key = ?", stale)
+        connection.commit()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
