@@ -12,7 +12,7 @@ from babel import Locale, UnknownLocaleError
 from . import fields as f
 from .frontmatter import FieldNode, mapping_fields, parse_yaml_mapping
 from .models import Figure, NavItem, SiteConfig, Source, Theme
-from .problems import Position, Problems, SourceReporter, did_you_mean
+from .problems import Position, Problems, SourceReporter, suggestion_hint
 from .schema import FieldSpec, read_fields
 
 SITE_FILE = "site.yaml"
@@ -184,6 +184,6 @@ def load_site_config(
                 result.positions["themes"],
                 f"themes.{theme.slug}.city",
                 f"ville inconnue : « {theme.city} »",
-                did_you_mean(theme.city, config.cities) or "ajoutez-la dans cities",
+                suggestion_hint(theme.city, config.cities, "villes"),
             )
     return config

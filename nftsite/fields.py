@@ -81,10 +81,34 @@ def scalar_text(ctx: FieldContext, node: yaml.Node | None = None) -> str | None:
                 "valeur vide", "écrivez une valeur après les deux-points, ou retirez la ligne"
             )
             return None
+        if not node.style and not check_plain_scalar(ctx, node):  # "" = plain, unquoted
+            return None
         return str(text)
     kind = "une liste" if isinstance(node, yaml.SequenceNode) else "un groupe de champs"
     ctx.error(f"une seule valeur attendue, pas {kind}", "écrivez la valeur sur la même ligne", node)
     return None
+
+
+def check_plain_scalar(ctx: FieldContext, node: yaml.ScalarNode) -> bool:
+    """Catch what YAML silently takes away from an unquoted value: a leading `!` (read as a
+    tag) and text after ` #` (read as a comment, as in « Ramène Ta Fraise #3 »)."""
+    if node.tag.startswith("!"):
+        ctx.error(
+            f"« {node.tag} » en début de valeur n'est pas lu comme du texte",
+            f'mettez toute la valeur entre guillemets : "{node.tag} {node.value}"',
+            node,
+        )
+        return False
+    end = node.end_mark
+    line = ctx.reporter.line_text(end.line + 1 + ctx.field.line_offset)
+    rest = line[end.column :] if end.line == node.start_mark.line else ""
+    if re.match(r"\s+#\S", rest):
+        ctx.warning(
+            f"le texte « {rest.strip()} » est ignoré : après « # », YAML lit un commentaire",
+            "mettez toute la valeur entre guillemets pour le garder",
+            node,
+        )
+    return True
 
 
 def parse_text(ctx: FieldContext) -> str | None:
@@ -113,7 +137,9 @@ def parse_integer(ctx: FieldContext, low: int = 0, high: int = 10_000) -> int | 
     if text is None:
         return None
     if not re.fullmatch(r"-?\d+", text):
-        ctx.error(f"« {text} » n'est pas un nombre entier", f"écrivez un nombre, par exemple {low}")
+        ctx.error(
+            f"« {text} » n'est pas un nombre entier", f"écrivez un nombre entre {low} et {high}"
+        )
         return None
     number = int(text)
     if not low <= number <= high:
@@ -166,9 +192,13 @@ def parse_email(ctx: FieldContext) -> str | None:
     return text
 
 
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss"})
+
+
 def slugify(text: str) -> str:
     """'Café numérique à Évreux' -> 'cafe-numerique-a-evreux'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    spelled = text.translate(LIGATURES)
+    ascii_text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 

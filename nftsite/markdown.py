@@ -83,6 +83,9 @@ class MarkdownRenderer:
         self._processor = processor
 
     def render(self, text: str) -> RenderedBody:
+        # Python-Markdown skips the tree processors for an empty text: clear what the last
+        # document left, or its links would be reported against this one.
+        self._processor.links, self._processor.images = [], []
         html = self._markdown.reset().convert(text)
         return RenderedBody(html, tuple(self._processor.links), tuple(self._processor.images))
 

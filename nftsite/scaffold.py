@@ -97,11 +97,12 @@ def render_entry(config: SiteConfig, kind: str, title: str, today: date) -> str:
         if field.name in values:
             lines.append(f"# {field.help}{' (obligatoire)' if field.required else ''}")
             lines.append(f"{field.name}: {values[field.name]}")
-    lines.append("# Champs facultatifs : retirez le « # » au début de la ligne pour les utiliser.")
+    lines.append("# Champs facultatifs : pour en utiliser un, retirez le « # » au début de")
+    lines.append("# la ligne du champ (pas de celle qui l'explique) et remplacez l'exemple.")
     for field in spec.specs:
         if field.name not in values:
-            example = field.example or "…"
-            lines.append(f"# {field.name}: {example}    — {field.help}")
+            lines.append(f"#   ({field.help})")
+            lines.append(f"# {field.name}: {field.example or ''}".rstrip())
     lines += ["---", spec.body, ""]
     return "\n".join(lines)
 

@@ -168,7 +168,7 @@ class _Linker:
                     entry,
                     "",
                     f"le nom « {entry.slug} » est réservé à une rubrique du site",
-                    "renommez le fichier, par exemple « a-propos-" + entry.slug + ".md »",
+                    f"renommez le fichier, par exemple « page-{entry.slug}.md »",
                 )
 
     def check_unique_uids(self, events: list[Event]) -> None:
@@ -182,7 +182,8 @@ class _Linker:
                     event,
                     "uid",
                     f"identifiant d'agenda déjà utilisé par {first.source.path}",
-                    "chaque événement garde son propre uid : retirez la ligne uid de la copie",
+                    "chaque événement a son propre uid : gardez-le dans la fiche d'origine "
+                    f"({first.source.path}) et retirez la ligne uid de l'autre",
                 )
 
     def index(self, published: list[Entry], drafts: list[Entry]) -> None:
@@ -219,7 +220,7 @@ class _Linker:
                 entry,
                 field,
                 f"« {value} » n'est pas dans la liste des {kind} de site.yaml",
-                suggestion_hint(value, choices, kind) + " ; ou ajoutez-la dans site.yaml",
+                suggestion_hint(value, choices, kind) + " ; ou ajoutez cette valeur dans site.yaml",
             )
 
     def check_place(self, entry: Event | Startup, slug: str) -> None:

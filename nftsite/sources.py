@@ -41,7 +41,9 @@ def discover(content_root: Path, display_root: Path, problems: Problems) -> list
         SourceReporter(shown, "", problems).warning(
             Position(),
             "",
-            f"« {top.name} » n'est pas un dossier de contenu connu ; ignoré",
+            f"« {top.name} » n'est pas un dossier de contenu connu ; ignoré"
+            if top.is_dir()
+            else f"fichier « {top.name} » ignoré : les fiches vont dans un dossier",
             "dossiers reconnus : " + ", ".join(sorted(KIND_FOLDERS)) + f", {MEDIA_FOLDER}",
         )
     for folder, kind in KIND_FOLDERS.items():
@@ -83,7 +85,7 @@ def read_source(
             Position(),
             "",
             "fichier ignoré : seuls les fichiers .md sont lus ici",
-            f"renommez-le en « {path.stem}{CONTENT_SUFFIX} » s'il s'agit d'une fiche",
+            f"renommez-le en « {slugify(path.stem)}{CONTENT_SUFFIX} » s'il s'agit d'une fiche",
         )
         return None
     raw = path.read_bytes()

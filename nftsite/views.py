@@ -139,6 +139,20 @@ class PageView:
     draft: bool
 
 
+NETWORK_NAMES = {
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "github": "GitHub",
+    "gitlab": "GitLab",
+    "twitter": "X (Twitter)",
+    "x": "X",
+}
+
+
+def network_name(label: str) -> str:
+    return NETWORK_NAMES.get(label.lower(), label[:1].upper() + label[1:])
+
+
 def map_url(address: str, geo: tuple[float, float] | None) -> str:
     """An OpenStreetMap link (a link only: nothing is loaded from OSM when a page opens)."""
     if geo is not None:
@@ -244,7 +258,7 @@ def startup_view(startup: Startup, site: Site) -> StartupView:
         logo=urls.media_url(startup.logo) if startup.logo else None,
         place=Link(place.name, urls.place_url(place.slug)) if place else None,
         summary=startup.summary,
-        social=tuple(Link(label.capitalize(), url) for label, url in startup.social),
+        social=tuple(Link(network_name(label), url) for label, url in startup.social),
         draft=startup.draft,
     )
 

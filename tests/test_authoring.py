@@ -115,10 +115,10 @@ def test_check_github_format_gives_one_annotation_per_problem_on_its_line(make_s
         "::warning file=content/events/d.md,line=4,col=1,title=satus::champ inconnu « satus », "
         "ignoré — aide : vouliez-vous dire « status » ?",
         "::error file=content/pages/c.md,line=3,col=7,title=menu::« premier » n'est pas un nombre entier"
-        " — aide : écrivez un nombre, par exemple 0",
+        " — aide : écrivez un nombre entre 0 et 1000",
         "::error file=content/startups/b.md,line=3,col=1,title=city::« cean » n'est pas dans la liste "
         "des villes de site.yaml — aide : vouliez-vous dire « caen » ? ; villes possibles : caen, "
-        "le-havre, rouen ; ou ajoutez-la dans site.yaml",
+        "le-havre, rouen ; ou ajoutez cette valeur dans site.yaml",
     ]
     assert not site.output.exists()
 

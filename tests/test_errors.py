@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import InlineSite, Run
+from .conftest import MINIMAL_SITE_YAML, InlineSite, Run
 
 PLACE = """
 ---
@@ -323,3 +323,37 @@ def test_check_reports_the_same_problems_and_writes_nothing(built_site):
     assert run.exit_code == 1
     assert_reported(run, "content/events/x.md", 3, "start", "date impossible")
     assert built_site.snapshot() == before
+
+
+def test_text_after_a_hash_is_a_warning_because_yaml_drops_it(built_site):
+    built_site.write({"events/x.md": "---\ntitle: Ramène Ta Fraise #3\nstart: 2015-10-01\n---\n"})
+    run = built_site.run()
+    assert run.exit_code == 0, run.stderr
+    assert_reported(run, "content/events/x.md", 2, "title", "le texte « #3 » est ignoré")
+
+
+def test_leading_exclamation_mark_is_an_error_not_a_silent_loss(built_site):
+    files = {"events/x.md": "---\ntitle: X\nstart: 2015-10-01\nsummary: !Nouveau atelier\n---\n"}
+    run = break_and_build(built_site, files)
+    assert_reported(run, "content/events/x.md", 4, "summary", "« !Nouveau » en début de valeur")
+
+
+def test_entry_without_body_is_not_blamed_for_the_previous_entrys_links(built_site):
+    """Regression: Python-Markdown skips tree processors on an empty body, and the links of
+    the document converted before it were reported against the empty one."""
+    files = {
+        "events/a.md": "---\ntitle: A\nstart: 2015-10-01\n---\n[cassé](/nulle-part/)\n",
+        "events/b.md": "---\ntitle: B\nstart: 2015-10-02\n---\n",
+    }
+    run = break_and_build(built_site, files)
+    assert_reported(run, "content/events/a.md", 5, "texte", "lien cassé")
+    assert "content/events/b.md" not in run.stderr
+
+
+def test_misspelt_city_of_a_theme_in_site_yaml_gets_a_did_you_mean(make_site):
+    site_yaml = MINIMAL_SITE_YAML.replace("city: caen, summary", "city: caem, summary")
+    site = make_site(site_yaml=site_yaml)
+    run = site.run()
+    assert run.exit_code == 1
+    assert "themes.smart-city.city: ville inconnue : « caem »" in run.stderr
+    assert "vouliez-vous dire « caen » ?" in run.stderr
