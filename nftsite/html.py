@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import traceback
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,22 @@ def render_page(environment: jinja2.Environment, page: PageToRender) -> bytes:
     return environment.get_template(page.template).render(page.context).encode("utf-8")
 
 
+@lru_cache(maxsize=256)
+def referenced_templates(source: str) -> tuple[str, ...] | None:
+    """The templates a template's text extends or includes; None if one is computed at render
+    time. A pure function of the text, so a running preview parses each version once."""
+    try:
+        found = list(meta.find_referenced_templates(_PARSER.parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return ()  # reported when the page renders
+    names = tuple(ref for ref in found if ref is not None)
+    return names if len(names) == len(found) else None
+
+
+_PARSER = jinja2.Environment()
+"""Only parses template text (for the names above); never renders."""
+
+
 class TemplateFingerprints:
     """A hash of a template and of every template it extends or includes, transitively."""
 
@@ -108,13 +125,9 @@ class TemplateFingerprints:
             loader = self.environment.loader
             assert loader is not None
             source, _, _ = loader.get_source(self.environment, name)
-            try:
-                references = list(meta.find_referenced_templates(self.environment.parse(source)))
-            except jinja2.TemplateSyntaxError:
-                references = []
-            names = [ref for ref in references if ref is not None]
-            if len(names) != len(references):  # an include computed at render time
-                names = self.environment.list_templates()
+            names = referenced_templates(source)
+            if names is None:  # an include computed at render time
+                names = tuple(self.environment.list_templates())
             self.known[name] = digest(source, *(self(ref) for ref in sorted(names)))
         return self.known[name]
 

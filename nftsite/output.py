@@ -103,7 +103,10 @@ def write_output(
             written += 1
         status = target.stat()
         stamps[relative] = Stamp(status.st_size, status.st_mtime_ns, sha, keys.get(relative, ""))
-    removed = _remove_stale(manifest.root, set(artifacts))
+    if manifest.stamps:  # the last build's list says what may have become stale
+        removed = _remove_listed(manifest.root, set(manifest.stamps) - set(artifacts))
+    else:
+        removed = _remove_stale(manifest.root, set(artifacts))
     manifest.stamps = stamps
     return WriteReport(written, unchanged, removed)
 
@@ -122,6 +125,18 @@ def _replace(target: Path, data: bytes) -> None:
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, target)
+
+
+def _remove_listed(output_root: Path, stale: set[str]) -> int:
+    """Delete the files the last build wrote and this one does not, and emptied folders."""
+    for relative in sorted(stale):
+        path = output_root / relative
+        path.unlink(missing_ok=True)
+        for folder in path.parents:
+            if folder == output_root or not folder.is_dir() or any(folder.iterdir()):
+                break
+            folder.rmdir()
+    return len(stale)
 
 
 def _remove_stale(output_root: Path, keep: set[str]) -> int:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from jinja2 import Environment
+
 from . import crawl
 from .assets import media_files, media_sizes, static_files
 from .cache import CACHE_FILE, Cache
@@ -72,8 +74,14 @@ class BuildResult:
         return not self.problems.has_errors()
 
 
-def build(options: BuildOptions, cache: Cache | None = None) -> BuildResult:
-    """Run every stage, collecting problems; write `output/` only if there is no error."""
+def build(
+    options: BuildOptions, cache: Cache | None = None, environment: Environment | None = None
+) -> BuildResult:
+    """Run every stage, collecting problems; write `output/` only if there is no error.
+
+    A running preview passes the same `cache` and Jinja `environment` to every rebuild, so
+    compiled templates and unchanged results are reused (Jinja reloads a changed template).
+    """
     result = BuildResult()
     problems = result.problems
     root, content_root = options.root.resolve(), options.content_root.resolve()
@@ -101,7 +109,7 @@ def build(options: BuildOptions, cache: Cache | None = None) -> BuildResult:
     with timed(result, "pages"):
         moved = redirects(list(site.entries()), history)
         pages = plan_pages(site, bodies, options.now, media_sizes(media), moved)
-        environment = make_environment(options.templates_root)
+        environment = environment or make_environment(options.templates_root)
         manifest = Manifest.load(options.output_root, cache)
         html, keys = render_pages(
             environment, pages, options.templates_root, root, manifest, problems

@@ -19,10 +19,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
+
+from .cache import Cache
+from .html import make_environment
 from .pipeline import BuildOptions, BuildResult, build
 from .reports import as_text
 
 PREVIEW_FOLDER = Path(".cache") / "preview"
+PREVIEW_CACHE_FILE = Path(".cache") / "preview.sqlite3"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".ics": "text/calendar; charset=utf-8",
@@ -57,6 +62,9 @@ class Preview:
     options: BuildOptions
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     result: BuildResult | None = field(default=None, init=False)
+    cache: Cache | None = field(default=None, init=False)
+    environment: Environment | None = field(default=None, init=False)
+    """Kept across rebuilds: after the first, only what a change touches is redone."""
 
     @property
     def folder(self) -> Path:
@@ -65,7 +73,11 @@ class Preview:
     def rebuild(self, changed: Iterable[str] = ()) -> BuildResult:
         """Build again with "now" moved on; never raises for a content or template mistake."""
         started = time.perf_counter()
-        result = build(replace(self.options, now=self.clock()))
+        if self.cache is None:
+            # Its own store: the preview includes drafts, the published build does not.
+            self.cache = Cache(self.options.root / PREVIEW_CACHE_FILE)
+            self.environment = make_environment(self.options.templates_root)
+        result = build(replace(self.options, now=self.clock()), self.cache, self.environment)
         self.result = result
         elapsed = (time.perf_counter() - started) * 1000
         if result.problems.has_errors():

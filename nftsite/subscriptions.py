@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 from .ical import exclusive_end
@@ -48,6 +49,7 @@ def _google_time(moment: date | datetime) -> str:
     return moment.strftime("%Y%m%d")
 
 
+@lru_cache(maxsize=4096)
 def google_event_link(event: Event, details: str, location: str | None) -> str:
     """Google Calendar's "add this event" form, filled in."""
     end = end_for_apps(event)
@@ -64,6 +66,7 @@ def google_event_link(event: Event, details: str, location: str | None) -> str:
     return "https://calendar.google.com/calendar/render?" + urlencode(query, quote_via=quote)
 
 
+@lru_cache(maxsize=4096)
 def outlook_event_link(event: Event, details: str, location: str | None) -> str:
     """Outlook on the web's new-event form, filled in."""
     all_day = not isinstance(event.start, datetime)
