@@ -88,6 +88,11 @@ def add_build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--drafts", action="store_true", help="inclure les brouillons")
     command.add_argument("--timings", action="store_true", help="afficher la durée de chaque étape")
     command.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="tout refaire sans réutiliser .cache/ (construction « à froid »)",
+    )
+    command.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
@@ -110,6 +115,7 @@ def run_build(args: argparse.Namespace) -> int:
         output=args.output,
         drafts=args.drafts,
         write=args.command == "build",
+        use_cache=not args.no_cache,
     )
     result = build(options)
     if args.format == "text":
