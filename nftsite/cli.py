@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -117,7 +118,10 @@ def run_build(args: argparse.Namespace) -> int:
         write=args.command == "build",
         use_cache=not args.no_cache,
     )
-    result = build(options)
+    progress = Progress(sys.stderr) if args.format == "text" and sys.stderr.isatty() else None
+    result = build(options, on_stage=progress)
+    if progress is not None:
+        progress.finish()
     if args.format == "text":
         report(result, args.command, args.timings, sys.stderr)
     else:  # machine formats go to stdout, alone, so they can be piped
@@ -154,6 +158,34 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": run_new,
     "serve": run_serve,
 }
+
+
+class Progress:
+    """On a terminal, the current stage of a build that has already taken a second."""
+
+    STAGES = 10
+    DELAY = 1.0
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.started = time.perf_counter()
+        self.count = 0
+        self.shown = False
+
+    def __call__(self, stage: str) -> None:
+        self.count += 1
+        if time.perf_counter() - self.started < self.DELAY:
+            return
+        done = min(self.count - 1, self.STAGES)
+        bar = "█" * done + "·" * (self.STAGES - done)
+        self.stream.write(f"\r  {bar}  {stage}…".ljust(60))
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
 
 
 def report(result: BuildResult, command: str, timings: bool, stream: TextIO) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,6 +68,8 @@ class BuildResult:
     pages: int = 0
     written: WriteReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    on_stage: Callable[[str], None] | None = None
+    """Told the name of each stage as it starts (the command line's progress display)."""
 
     @property
     def succeeded(self) -> bool:
@@ -75,14 +77,17 @@ class BuildResult:
 
 
 def build(
-    options: BuildOptions, cache: Cache | None = None, environment: Environment | None = None
+    options: BuildOptions,
+    cache: Cache | None = None,
+    environment: Environment | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Run every stage, collecting problems; write `output/` only if there is no error.
 
     A running preview passes the same `cache` and Jinja `environment` to every rebuild, so
     compiled templates and unchanged results are reused (Jinja reloads a changed template).
     """
-    result = BuildResult()
+    result = BuildResult(on_stage=on_stage)
     problems = result.problems
     root, content_root = options.root.resolve(), options.content_root.resolve()
     if cache is None:
@@ -142,6 +147,8 @@ def build(
 
 @contextmanager
 def timed(result: BuildResult, stage: str) -> Iterator[None]:
+    if result.on_stage is not None:
+        result.on_stage(stage)
     started = time.perf_counter()
     yield
     result.timings[stage] = result.timings.get(stage, 0.0) + time.perf_counter() - started
