@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 # The project is (re)installed only when pyproject.toml is newer than these stamps.
 INSTALLED := $(VENV)/.installed-test
 INSTALLED_DEV := $(VENV)/.installed-dev
+# The HTML and accessibility checkers the tests run (package.json), reinstalled when it changes.
+NODE_TOOLS := node_modules/.installed
 PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check
 
 # Extra arguments, e.g. `make site ARGS=--drafts` or `make test PYTEST_ARGS='-k agenda'`.
@@ -20,7 +22,7 @@ PYTEST_ARGS ?=
 site: $(INSTALLED)
 	$(BIN)/python build.py $(ARGS)
 
-test: system-deps $(INSTALLED)
+test: system-deps $(INSTALLED) $(NODE_TOOLS)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 check: $(INSTALLED)
@@ -40,6 +42,10 @@ system-deps:
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) -e '.[test]'
+	touch $@
+
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(INSTALLED_DEV): pyproject.toml $(INSTALLED)
