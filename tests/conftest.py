@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 import shutil
 import textwrap
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -176,3 +180,41 @@ def sample_site_yaml() -> dict[str, Any]:
     """content/site.yaml, every scalar as text."""
     text = (REPO / "content" / "site.yaml").read_text(encoding="utf-8")
     return yaml.load(text, Loader=yaml.BaseLoader)
+
+
+# --- The sample site served over HTTP, for browser tests ------------------------------------
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """No access log on the test output."""
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_output: Path) -> Iterator[str]:
+    """The sample output served on 127.0.0.1 at a free port, for this module's tests."""
+    handler = functools.partial(QuietHandler, directory=str(sample_output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def upcoming_events(sample_entries: list[ContentEntry]) -> list[ContentEntry]:
+    """Published events starting after `now`, per their front matter, soonest first."""
+    events = [
+        entry
+        for entry in sample_entries
+        if entry.folder == "events"
+        and not entry.is_draft
+        and date.fromisoformat(entry.fields["start"][:10]) > NOW.date()
+    ]
+    events.sort(key=lambda entry: (entry.fields["start"], entry.slug))
+    assert events, f"the sample content has no event after {NOW:%Y-%m-%d} to show"
+    return events

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPO, ContentEntry
-from .test_browser import DevTools, find_chromium, site_url, upcoming_events  # noqa: F401
+from .test_browser import DevTools, find_chromium
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -67,7 +67,7 @@ axe.run(document, {runOnly: {type: "tag", values: %s}}).then(result => JSON.stri
 def test_no_axe_core_violation_on_any_kind_of_page(
     site_url: str,
     tmp_path: Path,
-    upcoming_events: list[ContentEntry],  # noqa: F811
+    upcoming_events: list[ContentEntry],
     sample_entries: list[ContentEntry],
 ) -> None:
     chromium = find_chromium()

@@ -220,7 +220,7 @@ def test_preview_shows_edits_then_a_french_error_page_then_the_page_again(previe
     site.write(
         {"events/visite.md": "---\ntitle: Visite ministérielle\nstart: 2015-10-32 10:00\n---\n"}
     )
-    status, kind, body = wait_for(lambda: next((r for r in [fetch(page)] if r[0] == 500), None))
+    _, kind, body = wait_for(lambda: next((r for r in [fetch(page)] if r[0] == 500), None))
     assert kind.startswith("text/html")
     assert "content/events/visite.md:3:8: start: date impossible" in body
     assert "octobre 2015 n&#x27;a pas de 32" in body

@@ -12,7 +12,6 @@ it these tests fail; they never skip.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import select
@@ -20,11 +19,7 @@ import shutil
 import struct
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from datetime import date
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,7 +28,7 @@ from xml.etree.ElementTree import Element
 import html5lib
 import pytest
 
-from .conftest import NOW, ContentEntry
+from .conftest import ContentEntry
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -68,11 +63,6 @@ os.execv(sys.argv[3], sys.argv[3:])
 """
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """No access log on the test output."""
-
-
 def find_chromium() -> str:
     """Chromium's path; called in each test's body so that its absence FAILS the test."""
     path = shutil.which("chromium")
@@ -84,36 +74,6 @@ def find_chromium() -> str:
             pytrace=False,
         )
     return path
-
-
-@pytest.fixture(scope="module")
-def site_url(sample_output: Path) -> Iterator[str]:
-    """The sample output served on 127.0.0.1 at a free port, for this module's tests."""
-    handler = functools.partial(QuietHandler, directory=str(sample_output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def upcoming_events(sample_entries: list[ContentEntry]) -> list[ContentEntry]:
-    """Published events starting after `now`, per their front matter, soonest first."""
-    events = [
-        entry
-        for entry in sample_entries
-        if entry.folder == "events"
-        and not entry.is_draft
-        and date.fromisoformat(entry.fields["start"][:10]) > NOW.date()
-    ]
-    events.sort(key=lambda entry: (entry.fields["start"], entry.slug))
-    assert events, f"the sample content has no event after {NOW:%Y-%m-%d} to show"
-    return events
 
 
 def run_chromium(chromium: str, profile: Path, *arguments: str) -> bytes:
