@@ -10,6 +10,7 @@ import yaml
 from babel import Locale, UnknownLocaleError
 
 from . import fields as f
+from . import moments
 from .frontmatter import FieldNode, mapping_fields, parse_yaml_mapping
 from .models import Figure, NavItem, SiteConfig, Source, Theme
 from .problems import Position, Problems, SourceReporter, suggestion_hint
@@ -139,7 +140,7 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
         example="https://www.normandyfrenchtech.fr",
     ),
     FieldSpec("language", parse_language, "langue du site", example="fr"),
-    FieldSpec("timezone", f.parse_timezone, "fuseau horaire", example="Europe/Paris"),
+    FieldSpec("timezone", moments.parse_timezone, "fuseau horaire", example="Europe/Paris"),
     FieldSpec("contact", f.parse_email, "adresse de contact", required=True),
     FieldSpec(
         "feed_past_months", f.parse_months, "mois de passé gardés dans les agendas", example="12"

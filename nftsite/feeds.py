@@ -64,7 +64,8 @@ def _generator(
     return generator
 
 
-def rss(
+def feed_bytes(
+    kind: str,
     config: SiteConfig,
     title: str,
     description: str,
@@ -72,18 +73,11 @@ def rss(
     feed: str,
     items: Sequence[FeedItem],
 ) -> bytes:
-    return bytes(_generator(config, title, description, page, feed, items).rss_str(pretty=True))
-
-
-def atom(
-    config: SiteConfig,
-    title: str,
-    description: str,
-    page: str,
-    feed: str,
-    items: Sequence[FeedItem],
-) -> bytes:
-    return bytes(_generator(config, title, description, page, feed, items).atom_str(pretty=True))
+    """The feed as `kind` "rss" (RSS 2.0) or "atom" (Atom 1.0)."""
+    generator = _generator(config, title, description, page, feed, items)
+    return bytes(
+        generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
+    )
 
 
 def day_start(day: datetime | object, config: SiteConfig) -> datetime:
@@ -140,9 +134,10 @@ def feed_files(site: Site, history: History, now: datetime) -> dict[str, bytes]:
         urls.PRESS,
     )
     return {
-        urls.output_path(urls.PRESS_RSS): rss(*press_args, urls.PRESS_RSS, press),
-        urls.output_path(urls.PRESS_ATOM): atom(*press_args, urls.PRESS_ATOM, press),
-        urls.output_path(urls.AGENDA_RSS): rss(
+        urls.output_path(urls.PRESS_RSS): feed_bytes("rss", *press_args, urls.PRESS_RSS, press),
+        urls.output_path(urls.PRESS_ATOM): feed_bytes("atom", *press_args, urls.PRESS_ATOM, press),
+        urls.output_path(urls.AGENDA_RSS): feed_bytes(
+            "rss",
             config,
             f"Prochains événements — {config.title}",
             "Les prochains événements de l'agenda numérique normand.",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fields as f
+from . import media, moments
 from .frontmatter import FieldNode
 from .problems import Position, SourceReporter, suggestion_hint
 
@@ -47,20 +48,20 @@ EVENT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", f.parse_text, "le titre de l'événement", required=True),
     FieldSpec(
         "start",
-        f.parse_moment,
+        moments.parse_moment,
         "début : une date (journée entière) ou date et heure locale",
         required=True,
         example="2015-10-01 18:30",
     ),
     FieldSpec(
         "end",
-        f.parse_end_moment,
+        moments.parse_end_moment,
         "fin : même forme que start ; pour une journée entière, le dernier jour lui-même",
         example="2015-10-01 21:00",
     ),
     FieldSpec(
         "timezone",
-        f.parse_timezone,
+        moments.parse_timezone,
         "fuseau horaire s'il n'est pas celui du site",
         example="America/Los_Angeles",
     ),
@@ -95,19 +96,19 @@ EVENT_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "recurrence",
-        f.parse_rrule,
+        moments.parse_rrule,
         "répétition, règle RRULE",
         example="FREQ=MONTHLY;BYDAY=1TH;COUNT=10",
     ),
     FieldSpec(
         "exdates",
-        f.parse_moment_list,
+        moments.parse_moment_list,
         "dates des occurrences annulées d'un événement répété",
         example="[2027-01-07]",
     ),
     SUMMARY,
     FieldSpec(
-        "image", f.parse_media_path, "une image de content/media/", example="media/affiche.jpg"
+        "image", media.parse_media_path, "une image de content/media/", example="media/affiche.jpg"
     ),
     DRAFT,
     FieldSpec("uid", f.parse_uid, "identifiant d'agenda permanent ; ne jamais le changer"),
@@ -123,7 +124,7 @@ STARTUP_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("website", f.parse_url, "site web", example="https://exemple.fr"),
     FieldSpec("founded", f.parse_year, "année de création", example="2012"),
     FieldSpec(
-        "logo", f.parse_media_path, "logo, dans content/media/", example="media/logos/nom.svg"
+        "logo", media.parse_media_path, "logo, dans content/media/", example="media/logos/nom.svg"
     ),
     FieldSpec("place", f.parse_slug, "le lieu qui l'héberge (fichier de content/places/)"),
     SUMMARY,
@@ -156,17 +157,19 @@ PLACE_FIELDS: tuple[FieldSpec, ...] = (
         "hours", f.parse_text, "horaires d'ouverture", example="Du lundi au vendredi, 9 h – 18 h"
     ),
     SUMMARY,
-    FieldSpec("image", f.parse_media_path, "une photo de content/media/"),
+    FieldSpec("image", media.parse_media_path, "une photo de content/media/"),
     DRAFT,
 )
 
 PRESS_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", f.parse_text, "le titre du communiqué", required=True),
-    FieldSpec("date", f.parse_date, "la date de publication", required=True, example="2015-06-25"),
+    FieldSpec(
+        "date", moments.parse_date, "la date de publication", required=True, example="2015-06-25"
+    ),
     SUMMARY,
     FieldSpec(
         "attachments",
-        f.parse_media_list,
+        media.parse_media_list,
         "fichiers joints (PDF…) de content/media/",
         example="[media/presse/communique.pdf]",
     ),
