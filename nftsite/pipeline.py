@@ -16,7 +16,6 @@ from .assets import media_files, media_sizes, static_files
 from .cache import CACHE_FILE, Cache
 from .calendars import calendar_files
 from .config import load_site_config
-from .context import plan_pages
 from .entries import load_entries
 from .feeds import feed_files
 from .history import read_history, report_history
@@ -24,6 +23,7 @@ from .html import make_environment, render_pages
 from .links import check_body_links, check_navigation, failed_outputs
 from .markdown import render_bodies
 from .output import Artifact, Manifest, WriteReport, write_output
+from .plan import plan_pages
 from .problems import Problems
 from .redirects import redirects
 from .site import link_site
