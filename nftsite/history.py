@@ -17,8 +17,10 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
+from .cache import Cache, digest
 from .problems import Position, Problem, Problems, Severity
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -72,25 +74,41 @@ def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
 
 
 def read_history(
-    root: Path, current_paths: Iterable[str], with_texts: Iterable[str] = ()
+    root: Path,
+    current_paths: Iterable[str],
+    with_texts: Iterable[str] = (),
+    cache: Cache | None = None,
 ) -> History:
-    """The history of every current file under `root`; `with_texts` also get their versions."""
-    current = list(current_paths)
+    """The history of every current file under `root`; `with_texts` also get their versions.
+
+    The result only depends on the commit checked out and the files asked about: it is kept
+    in the cache under those, so a rebuild without a new commit runs a single git command.
+    """
+    current, wanted = list(current_paths), sorted(set(with_texts))
     try:
-        top = Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
-        head = git(root, "log", "-1", "--format=%ct").decode().strip()
-    except (OSError, subprocess.CalledProcessError):
+        top, head, shallow = (
+            git(root, "rev-parse", "--show-toplevel", "HEAD", "--is-shallow-repository")
+            .decode()
+            .splitlines()
+        )
+    except (OSError, subprocess.CalledProcessError, ValueError):
         return History({path: FileHistory(origin=path) for path in current}, in_git=False)
+    read = partial(_read_log, root, Path(top), current, wanted, shallow == "true")
+    if cache is None:
+        return read()
+    key = digest(head, shallow, str(root.resolve()), *current, "\0", *wanted)
+    return cache.get_or_compute("history", key, read)
+
+
+def _read_log(
+    root: Path, top: Path, current: list[str], wanted: list[str], shallow: bool
+) -> History:
     prefix = root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    shallow = git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
-    files = _walk_log(
-        git(root, "log", "-M", "--raw", "--no-abbrev", "--format=commit %ct", "--", "content"),
-        prefix,
-        current,
-    )
-    wanted = [files[path] for path in with_texts if path in files and files[path].blobs]
-    _fill_texts(root, wanted)
+    log = git(root, "log", "-M", "--raw", "--no-abbrev", "--format=commit %ct", "--", "content")
+    files = _walk_log(log, prefix, current)
+    _fill_texts(root, [files[path] for path in wanted if path in files and files[path].blobs])
+    head = git(root, "log", "-1", "--format=%ct").decode().strip()
     head_time = datetime.fromtimestamp(int(head), UTC) if head else None
     return History(files, in_git=True, head_time=head_time, shallow=shallow)
 

@@ -107,6 +107,7 @@ def build(
             root,
             [s.shown_path for s in sources],
             with_texts=[s.shown_path for s in sources if s.kind == "event"],
+            cache=cache,
         )
         report_history(history, problems)
     with timed(result, "markdown"):
