@@ -45,7 +45,7 @@ def event_location(event: Event, site: Site) -> str | None:
     return event.location or event.online
 
 
-DESCRIPTION_LIMIT = 1200
+DESCRIPTION_LIMIT = 800
 """Characters of the body kept in DESCRIPTION: enough to decide, the rest is on the page."""
 DESCRIPTION_HTML_PREFIX = DESCRIPTION_LIMIT * 4
 

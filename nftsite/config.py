@@ -177,7 +177,7 @@ def load_site_config(
     values = dict(result.values)
     values.setdefault("language", "fr")
     values.setdefault("timezone", zoneinfo.ZoneInfo("Europe/Paris"))
-    source = Source(shown, "site", "", 0, result.positions, text)
+    source = Source(path=shown, slug="site", text=text, positions=result.positions)
     config = SiteConfig(source=source, **values)
     for theme in config.themes.values():
         if theme.city and theme.city not in config.cities:

@@ -54,6 +54,12 @@ class PageToRender:
     source: Source | None = None
     """The content file the page shows, to report its broken links at their line."""
     in_sitemap: bool = True
+    body: str = ""
+    """The entry's body as HTML (shared with the Markdown stage, not copied): the template
+    gets it as `body` when the page renders."""
+
+    def render_context(self) -> dict[str, Any]:
+        return {**self.context, "body": Markup(self.body)} if self.source else self.context
 
 
 @dataclass(frozen=True)
@@ -153,9 +159,8 @@ class Planner:
         **context: Any,
     ) -> None:
         context.update(site=self.site_view, meta=meta)
-        if source is not None:
-            context["body"] = Markup(self.bodies[source.path].html)
-        self.pages.append(PageToRender(url, template, context, source, in_sitemap))
+        body = self.bodies[source.path].html if source is not None else ""
+        self.pages.append(PageToRender(url, template, context, source, in_sitemap, body))
 
     def feed(self, feed: CalendarFeed) -> CalendarFeedView:
         return feed_view(feed.name, urls.absolute(self.site.config.base_url, feed.url))

@@ -46,12 +46,12 @@ def load_entry(
     if not result.complete:
         return None
     source = Source(
-        source_file.shown_path,
-        source_file.slug,
-        parsed.body,
-        parsed.body_line,
-        result.positions,
-        source_file.text,
+        path=source_file.shown_path,
+        slug=source_file.slug,
+        text=source_file.text,
+        body_start=parsed.body_start,
+        body_line=parsed.body_line,
+        positions=result.positions,
     )
     return build(result, source, config, reporter)
 

@@ -39,7 +39,8 @@ class Parsed:
     """A content file once split: its fields in file order, its body and where the body starts."""
 
     fields: dict[str, FieldNode]
-    body: str
+    body_start: int
+    """Where the body starts in the text (characters): the body is never copied out."""
     body_line: int
 
 
@@ -73,8 +74,8 @@ def parse_markdown_file(text: str, reporter: SourceReporter) -> Parsed | None:
     fields = parse_yaml_mapping(yaml_text, 1, reporter)
     if fields is None:
         return None
-    body = "\n".join(lines[closing + 1 :])
-    return Parsed(fields=fields, body=body, body_line=closing + 2)
+    body_start = sum(len(line) + 1 for line in lines[: closing + 1])
+    return Parsed(fields=fields, body_start=min(body_start, len(text)), body_line=closing + 2)
 
 
 def parse_yaml_mapping(

@@ -63,7 +63,7 @@ def render_pages(
         try:
             # pickle: a faithful, fast serialization of the whole context (views, dates, text).
             context = pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL)
-            key = keys[path] = digest(fingerprint(page.template), context)
+            key = keys[path] = digest(fingerprint(page.template), context, page.body)
             if manifest.is_current(path, key):
                 rendered[path] = Kept(key)
                 continue
@@ -93,7 +93,7 @@ def render_pages(
 
 
 def render_page(environment: jinja2.Environment, page: PageToRender) -> bytes:
-    return environment.get_template(page.template).render(page.context).encode("utf-8")
+    return environment.get_template(page.template).render(page.render_context()).encode("utf-8")
 
 
 @lru_cache(maxsize=256)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 import icalendar
 from icalendar.prop import vDuration, vRecur
@@ -79,11 +80,17 @@ def calendar_bytes(name: str, description: str, events: Iterable[SerializedEvent
     for event in ordered:
         if event.zone is not None:
             first_years[event.zone] = min(event.year, first_years.get(event.zone, event.year))
-    for zone, year in sorted(first_years.items()):
-        calendar.add_component(vtimezone(zone, year))
+    zones = b"".join(vtimezone_bytes(zone, year) for zone, year in sorted(first_years.items()))
     head = bytes(calendar.to_ical())
     assert head.endswith(CALENDAR_END)
-    return head[: -len(CALENDAR_END)] + b"".join(event.ical for event in ordered) + CALENDAR_END
+    events_bytes = b"".join(event.ical for event in ordered)
+    return head[: -len(CALENDAR_END)] + zones + events_bytes + CALENDAR_END
+
+
+@lru_cache(maxsize=64)
+def vtimezone_bytes(zone: str, first_year: int) -> bytes:
+    """A VTIMEZONE serialized once, then shared by every calendar that needs it."""
+    return bytes(vtimezone(zone, first_year).to_ical())
 
 
 def _sort_instant(event: Event) -> datetime:

@@ -21,11 +21,16 @@ class Source:
     path: str
     """Path relative to the project, as shown in problems (`content/events/2015/x.md`)."""
     slug: str
-    body: str
-    body_line: int
+    text: str = field(repr=False)
+    """The whole file: the body is a part of it, and a problem found late quotes its lines."""
+    body_start: int = 0
+    body_line: int = 0
     positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)
-    text: str = field(default="", repr=False, compare=False)
-    """The whole file, to quote the offending line in a problem found after parsing."""
+
+    @property
+    def body(self) -> str:
+        """The Markdown text after the front matter."""
+        return self.text[self.body_start :]
 
     def line_text(self, line: int) -> str:
         lines = self.text.splitlines()
