@@ -15,6 +15,7 @@ import pickle
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,6 +65,10 @@ class Cache:
         self.pending: list[tuple[str, str, bytes]] = []
         self.used: set[tuple[str, str]] = set()
         """Keys this build asked for: whatever else is on disk is dropped at the next flush."""
+        self.on_disk: set[tuple[str, str]] | None = None
+        """The keys in the store, read at the first flush and then maintained."""
+        self.memos: dict[tuple[str, tuple[Any, ...]], tuple[tuple[Any, ...], Any]] = {}
+        self.memo_used: set[tuple[str, tuple[Any, ...]]] = set()
         self.hits = self.misses = 0
         self._connection: sqlite3.Connection | None = None
         self._fingerprint = code_fingerprint()
@@ -135,6 +140,8 @@ class Cache:
         self._connection.executemany(
             "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", self.pending
         )
+        if self.on_disk is not None:
+            self.on_disk.update((namespace, key) for namespace, key, _ in self.pending)
         self.pending.clear()
 
     def get_or_compute(self, namespace: str, key: str, compute: Callable[[], T]) -> T:
@@ -145,6 +152,22 @@ class Cache:
         self.misses += 1
         value = compute()
         self.store(namespace, key, value)
+        return value
+
+    def memo(self, namespace: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """`compute()` again only if one of `inputs` changed since the last call: objects
+        are compared by identity (the unchanged entries this cache hands out are the same
+        objects from one rebuild to the next), plain values (text, numbers, dates, tuples of
+        them) by value. Kept in memory for a running preview; never written to disk."""
+        key = (namespace, tuple(x if _is_plain(x) else id(x) for x in inputs))
+        self.memo_used.add(key)
+        found = self.memos.get(key)
+        if found is not None and all(
+            a is b or (_is_plain(b) and a == b) for a, b in zip(found[0], inputs, strict=True)
+        ):
+            return found[1]  # type: ignore[no-any-return]
+        value = compute()
+        self.memos[key] = (inputs, value)  # the inputs are kept alive, so their ids stay theirs
         return value
 
     def lookup_many(self, namespace: str, keys: Iterable[str]) -> dict[str, Any]:
@@ -161,21 +184,31 @@ class Cache:
         uses, so the store holds one site's worth of results, not every version ever built."""
         used, self.used = self.used, set()
         self.memory = {item: value for item, value in self.memory.items() if item in used}
+        memo_used, self.memo_used = self.memo_used, set()
+        self.memos = {key: value for key, value in self.memos.items() if key in memo_used}
         self.stored.clear()
         self.loaded.clear()
         if self._connection is None:
             return
+        if self.on_disk is None:  # once per process: afterwards kept up to date here
+            rows = self._connection.execute("SELECT namespace, key FROM entries")
+            self.on_disk = {(namespace, key) for namespace, key in rows}
         self._write_pending()
-        connection = self._connection
-        namespaces = sorted({namespace for namespace, _ in used})
-        marks = ",".join("?" * len(namespaces))
-        connection.execute(f"DELETE FROM entries WHERE namespace NOT IN ({marks})", namespaces)
-        on_disk = connection.execute("SELECT namespace, key FROM entries").fetchall()
-        stale = [item for item in on_disk if item not in used]
-        connection.executemany("DELETE FROM entries WHERE namespace = ? AND key = ?", stale)
-        connection.commit()
+        stale = self.on_disk - used
+        self._connection.executemany("DELETE FROM entries WHERE namespace = ? AND key = ?", stale)
+        self.on_disk -= stale
+        self._connection.commit()
 
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+PLAIN_TYPES = frozenset({str, bytes, int, float, bool, type(None), date, datetime, tuple})
+
+
+def _is_plain(value: Any) -> bool:
+    """Compared by value in `Cache.memo`: text, numbers, dates, and tuples (which callers
+    only fill with such values)."""
+    return type(value) in PLAIN_TYPES

@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from . import urls
 from .cache import Cache, digest
 from .history import History
-from .ical import CalendarEntry, calendar_bytes, serialize_event
+from .ical import CalendarEntry, SerializedEvent, calendar_bytes, serialize_event
 from .identity import event_identity
 from .markdown import RenderedBody
 from .models import Event, SiteConfig, Status
@@ -144,6 +144,14 @@ def calendar_feeds(config: SiteConfig) -> list[CalendarFeed]:
     return feeds
 
 
+def serialized_event(
+    event: Event, site: Site, history: History, body: RenderedBody, cache: Cache
+) -> SerializedEvent:
+    """The event's VEVENT, taken from the cache when all that goes into it is unchanged."""
+    entry = calendar_entry(event, site, history, body, cache)
+    return cache.get_or_compute("vevent", digest(repr(entry)), partial(serialize_event, entry))
+
+
 def calendar_files(
     site: Site, history: History, bodies: dict[str, RenderedBody], now: datetime, cache: Cache
 ) -> dict[str, bytes]:
@@ -153,9 +161,12 @@ def calendar_files(
     config = site.config
     entries = {}
     for event in site.events:
-        entry = calendar_entry(event, site, history, bodies[event.source.path], cache)
-        entries[event.slug] = cache.get_or_compute(
-            "vevent", digest(repr(entry)), partial(serialize_event, entry)
+        body = bodies[event.source.path]
+        place = site.place(event.place) if event.place else None
+        entries[event.slug] = cache.memo(
+            "vevent-of",
+            (event, place, config, body, history),
+            partial(serialized_event, event, site, history, body, cache),
         )
     recent = [e for e in site.events if is_in_feeds(e, now, config.feed_past_months)]
     files = {

@@ -6,6 +6,7 @@ Exit status: 0 done (warnings allowed), 1 content errors, 2 a mistake in the com
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -119,7 +120,13 @@ def run_build(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
     )
     progress = Progress(sys.stderr) if args.format == "text" and sys.stderr.isatty() else None
-    result = build(options, on_stage=progress)
+    # A build makes many objects and frees few: the cyclic collector would only rescan them
+    # (a third of a warm build's time). Reference counting still frees what dies.
+    gc.disable()
+    try:
+        result = build(options, on_stage=progress)
+    finally:
+        gc.enable()
     if progress is not None:
         progress.finish()
     if args.format == "text":

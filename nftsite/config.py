@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,10 @@ from babel import Locale, UnknownLocaleError
 
 from . import fields as f
 from . import moments
+from .cache import Cache, digest
 from .frontmatter import FieldNode, mapping_fields, parse_yaml_mapping
 from .models import Figure, NavItem, SiteConfig, Source, Theme
-from .problems import Position, Problems, SourceReporter, suggestion_hint
+from .problems import Position, Problem, Problems, SourceReporter, suggestion_hint
 from .schema import FieldSpec, read_fields
 
 SITE_FILE = "site.yaml"
@@ -153,9 +155,31 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
 
 
 def load_site_config(
+    content_root: Path, display_root: Path, problems: Problems, cache: Cache | None = None
+) -> SiteConfig | None:
+    """Read site.yaml; None (with problems reported) when the site cannot be described.
+    With a cache, an unchanged site.yaml gives back the very same configuration object."""
+    if cache is None:
+        return read_site_config(content_root, display_root, problems)
+    path = content_root / SITE_FILE
+    text = path.read_bytes() if path.is_file() else b""
+    config, found = cache.get_or_compute(
+        "config",
+        digest(str(content_root), str(display_root), text),
+        partial(_read_alone, content_root, display_root),
+    )
+    problems.extend(found)
+    return config
+
+
+def _read_alone(content_root: Path, display_root: Path) -> tuple[SiteConfig | None, list[Problem]]:
+    own = Problems()
+    return read_site_config(content_root, display_root, own), own.items
+
+
+def read_site_config(
     content_root: Path, display_root: Path, problems: Problems
 ) -> SiteConfig | None:
-    """Read site.yaml; None (with problems reported) when the site cannot be described."""
     path = content_root / SITE_FILE
     shown = path.relative_to(display_root).as_posix()
     if not path.is_file():

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from itertools import groupby
 from typing import Any
 
 from markupsafe import Markup
 
 from . import urls
+from .cache import Cache
 from .calendars import CalendarFeed
 from .dates import format_month
 from .markdown import RenderedBody
-from .models import Event, Source
+from .models import Event, Place, SiteConfig, Source
 from .recurrence import upcoming_occurrences
 from .site import Site
 from .subscriptions import CalendarFeedView, feed_view
@@ -96,6 +98,19 @@ class SiteView:
     footer_pages: tuple[Link, ...]
 
 
+def site_view(config: SiteConfig, footer: tuple[tuple[str, str], ...]) -> SiteView:
+    return SiteView(
+        title=config.title,
+        tagline=config.tagline,
+        description=config.description,
+        base_url=config.base_url,
+        language=config.language,
+        contact=config.contact,
+        navigation=tuple(Link(item.label, item.url) for item in config.navigation),
+        footer_pages=tuple(Link(title, urls.page_url(slug)) for title, slug in footer),
+    )
+
+
 @dataclass
 class Planner:
     """Builds the list of pages from a linked site, the rendered bodies and `now`."""
@@ -104,27 +119,40 @@ class Planner:
     bodies: dict[str, RenderedBody]
     now: datetime
     media_sizes: dict[str, int]
+    cache: Cache
+    """Its `memo` hands back the views of unchanged entries in a running preview."""
     pages: list[PageToRender] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         config = self.site.config
-        self.site_view = SiteView(
-            title=config.title,
-            tagline=config.tagline,
-            description=config.description,
-            base_url=config.base_url,
-            language=config.language,
-            contact=config.contact,
-            navigation=tuple(Link(item.label, item.url) for item in config.navigation),
-            footer_pages=tuple(
-                Link(p.title, urls.page_url(p.slug)) for p in self.site.pages if p.menu is not None
-            ),
+        footer = tuple((p.title, p.slug) for p in self.site.pages if p.menu is not None)
+        self.site_view = self.cache.memo(
+            "site-view", (config, footer), partial(site_view, config, footer)
         )
-        self.events = {e.slug: self._event_view(e) for e in self.site.events}
-        self.next_starts = {e.slug: upcoming_occurrences(e, self.now, 1) for e in self.site.events}
-        self.startups = {s.slug: startup_view(s, self.site) for s in self.site.startups}
-        self.places = {p.slug: place_view(p, self.site) for p in self.site.places}
-        self.press = [press_view(r, self.media_sizes) for r in self.site.press]
+        site, memo = self.site, self.cache.memo
+        self.next_starts = {e.slug: upcoming_occurrences(e, self.now, 1) for e in site.events}
+        self.events = {e.slug: self._event_view(e) for e in site.events}
+        self.startups = {
+            s.slug: memo(
+                "startup-view", (s, self._place(s.place), config), partial(startup_view, s, site)
+            )
+            for s in site.startups
+        }
+        self.places = {
+            p.slug: memo("place-view", (p, config), partial(place_view, p, site))
+            for p in site.places
+        }
+        self.press = [
+            memo(
+                "press-view",
+                (r, tuple(self.media_sizes.get(a) for a in r.attachments)),
+                partial(press_view, r, self.media_sizes),
+            )
+            for r in site.press
+        ]
+
+    def _place(self, slug: str | None) -> Place | None:
+        return self.site.place(slug) if slug is not None else None
 
     def body(self, source: Source) -> RenderedBody:
         return self.bodies[source.path]
@@ -134,7 +162,11 @@ class Planner:
         if event.recurrence is not None:
             starts = upcoming_occurrences(event, self.now, NEXT_DATES)
             next_dates = tuple(event_when(event, start) for start in starts)
-        return event_view(event, self.site, next_dates)
+        organizer = self.site.startup(event.organizer) if event.organizer else None
+        inputs = (event, self._place(event.place), organizer, self.site.config, next_dates)
+        return self.cache.memo(
+            "event-view", inputs, partial(event_view, event, self.site, next_dates)
+        )
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -148,6 +180,10 @@ class Planner:
             urls.absolute(config.base_url, url),
             **extra,
         )
+
+    def entry_meta(self, view: Any, make: Callable[[], PageMeta]) -> PageMeta:
+        """An entry page's metadata, made again only when its view (or the site) changed."""
+        return self.cache.memo("meta", (view, self.site.config), make)
 
     def add(
         self,

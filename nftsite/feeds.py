@@ -7,12 +7,14 @@ and its history instead, so an unchanged site gives byte-identical feeds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime, time
+from functools import partial
 
 from feedgen.feed import FeedGenerator
 
 from . import urls
+from .cache import Cache
 from .calendars import event_location
 from .history import EPOCH, History
 from .models import SiteConfig, Status
@@ -80,6 +82,24 @@ def feed_bytes(
     )
 
 
+def cached_feed(
+    cache: Cache,
+    kind: str,
+    config: SiteConfig,
+    title: str,
+    description: str,
+    page: str,
+    feed: str,
+    items: Sequence[FeedItem],
+) -> bytes:
+    """feed_bytes, made again only when an item or the site changed."""
+    values = tuple(astuple(item) for item in items)
+    inputs = (kind, config, title, description, page, feed, values)
+    return cache.memo(
+        "feed", inputs, partial(feed_bytes, kind, config, title, description, page, feed, items)
+    )
+
+
 def day_start(day: datetime | object, config: SiteConfig) -> datetime:
     """A press release's date as an instant: the start of that day in the site's zone."""
     assert not isinstance(day, datetime)
@@ -91,7 +111,7 @@ def stamped(published: datetime, path: str, text: str, history: History) -> date
     return max(published, history.changed_at(path, text))
 
 
-def feed_files(site: Site, history: History, now: datetime) -> dict[str, bytes]:
+def feed_files(site: Site, history: History, now: datetime, cache: Cache) -> dict[str, bytes]:
     """The press feeds (RSS and Atom) and the RSS feed of upcoming events."""
     config = site.config
     press = [
@@ -127,6 +147,7 @@ def feed_files(site: Site, history: History, now: datetime) -> dict[str, bytes]:
                 changed,
             )
         )
+    feed = partial(cached_feed, cache)
     press_args = (
         config,
         f"Communiqués de presse — {config.title}",
@@ -134,9 +155,9 @@ def feed_files(site: Site, history: History, now: datetime) -> dict[str, bytes]:
         urls.PRESS,
     )
     return {
-        urls.output_path(urls.PRESS_RSS): feed_bytes("rss", *press_args, urls.PRESS_RSS, press),
-        urls.output_path(urls.PRESS_ATOM): feed_bytes("atom", *press_args, urls.PRESS_ATOM, press),
-        urls.output_path(urls.AGENDA_RSS): feed_bytes(
+        urls.output_path(urls.PRESS_RSS): feed("rss", *press_args, urls.PRESS_RSS, press),
+        urls.output_path(urls.PRESS_ATOM): feed("atom", *press_args, urls.PRESS_ATOM, press),
+        urls.output_path(urls.AGENDA_RSS): feed(
             "rss",
             config,
             f"Prochains événements — {config.title}",

@@ -92,12 +92,18 @@ def read_history(
             .splitlines()
         )
     except (OSError, subprocess.CalledProcessError, ValueError):
-        return History({path: FileHistory(origin=path) for path in current}, in_git=False)
+        top, head, shallow = "", "", ""
     read = partial(_read_log, root, Path(top), current, wanted, shallow == "true")
+    if not head:
+        read = partial(_no_history, current)
     if cache is None:
         return read()
     key = digest(head, shallow, str(root.resolve()), *current, "\0", *wanted)
     return cache.get_or_compute("history", key, read)
+
+
+def _no_history(current: list[str]) -> History:
+    return History({path: FileHistory(origin=path) for path in current}, in_git=False)
 
 
 def _read_log(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import traceback
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from .cache import digest
+from .cache import Cache, digest
 from .context import PageToRender
 from .output import Artifact, Kept, Manifest
 from .problems import Position, Problems, SourceReporter
@@ -46,6 +46,7 @@ def render_pages(
     templates_root: Path,
     display_root: Path,
     manifest: Manifest,
+    cache: Cache,
     problems: Problems,
 ) -> tuple[dict[str, Artifact], dict[str, str]]:
     """({output path: HTML}, {output path: key}) for every page that rendered.
@@ -61,9 +62,15 @@ def render_pages(
     for page in pages:
         path = output_path(page.url)
         try:
-            # pickle: a faithful, fast serialization of the whole context (views, dates, text).
-            context = pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL)
-            key = keys[path] = digest(fingerprint(page.template), context, page.body)
+            template_key = fingerprint(page.template)
+            inputs = (
+                template_key,
+                page.url,
+                tuple(page.context),
+                *page.context.values(),
+                page.body,
+            )
+            key = keys[path] = cache.memo("page-key", inputs, partial(page_key, template_key, page))
             if manifest.is_current(path, key):
                 rendered[path] = Kept(key)
                 continue
@@ -90,6 +97,13 @@ def render_pages(
             continue
         rendered[path] = html
     return rendered, keys
+
+
+def page_key(template_key: str, page: PageToRender) -> str:
+    """What a page is made from: its templates, its whole context and its body. pickle is a
+    faithful, fast serialization of the context (views, dates, text)."""
+    context = pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL)
+    return digest(template_key, context, page.body)
 
 
 def render_page(environment: jinja2.Environment, page: PageToRender) -> bytes:

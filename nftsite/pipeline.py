@@ -93,7 +93,7 @@ def build(
     if cache is None:
         cache = Cache(root / CACHE_FILE if options.use_cache else None)
     with timed(result, "chargement"):
-        config = load_site_config(content_root, root, problems)
+        config = load_site_config(content_root, root, problems, cache)
         sources = discover(content_root, root, problems)
         media = media_files(content_root)
     if config is None:
@@ -114,16 +114,16 @@ def build(
         bodies = render_bodies(site.entries(), cache)
     with timed(result, "pages"):
         moved = redirects(list(site.entries()), history)
-        pages = plan_pages(site, bodies, options.now, media_sizes(media), moved)
+        pages = plan_pages(site, bodies, options.now, media_sizes(media), moved, cache)
         environment = environment or make_environment(options.templates_root)
         manifest = Manifest.load(options.output_root, cache)
         html, keys = render_pages(
-            environment, pages, options.templates_root, root, manifest, problems
+            environment, pages, options.templates_root, root, manifest, cache, problems
         )
     with timed(result, "agendas et flux"):
         feeds = {
             **calendar_files(site, history, bodies, options.now, cache),
-            **feed_files(site, history, options.now),
+            **feed_files(site, history, options.now, cache),
         }
     artifacts: dict[str, Artifact] = {
         **static_files(root),

@@ -6,8 +6,10 @@ This is the one place that decides what each page shows; templates only lay it o
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from . import jsonld, urls
+from .cache import Cache
 from .calendars import calendar_feeds
 from .context import PageToRender, Planner, by_month, by_year
 from .markdown import RenderedBody
@@ -24,9 +26,10 @@ def plan_pages(
     now: datetime,
     media_sizes: dict[str, int],
     redirects: dict[str, str],
+    cache: Cache,
 ) -> list[PageToRender]:
     """Every HTML page of the site, in a stable order."""
-    planner = Planner(site, bodies, now, media_sizes)
+    planner = Planner(site, bodies, now, media_sizes, cache)
     plan_home(planner)
     plan_agenda(planner)
     plan_startups(planner)
@@ -122,15 +125,19 @@ def plan_agenda(planner: Planner) -> None:
         )
     for event in site.events:
         view = planner.events[event.slug]
-        meta = planner.meta(
-            event.title,
-            view.url,
-            event.summary,
-            og_type="article",
-            image=_absolute_image(planner, view.image),
-            draft=event.draft,
-            breadcrumbs=(home,),
-            structured_data=(jsonld.event(site.config, view, event),),
+        meta = planner.entry_meta(
+            view,
+            partial(
+                planner.meta,
+                event.title,
+                view.url,
+                event.summary,
+                og_type="article",
+                image=_absolute_image(planner, view.image),
+                draft=event.draft,
+                breadcrumbs=(home,),
+                structured_data=(jsonld.event(site.config, view, event),),
+            ),
         )
         planner.add(
             view.url,
@@ -182,14 +189,18 @@ def plan_startups(planner: Planner) -> None:
         )
     for startup in site.startups:
         view = planner.startups[startup.slug]
-        meta = planner.meta(
-            view.name,
-            view.url,
-            view.summary,
-            image=_absolute_image(planner, view.logo),
-            draft=view.draft,
-            breadcrumbs=(home,),
-            structured_data=(jsonld.startup(site.config, view),),
+        meta = planner.entry_meta(
+            view,
+            partial(
+                planner.meta,
+                view.name,
+                view.url,
+                view.summary,
+                image=_absolute_image(planner, view.logo),
+                draft=view.draft,
+                breadcrumbs=(home,),
+                structured_data=(jsonld.startup(site.config, view),),
+            ),
         )
         planner.add(view.url, "startup.html", meta, startup.source, startup=view)
 
@@ -206,14 +217,18 @@ def plan_places(planner: Planner) -> None:
     for place in site.places:
         view = planner.places[place.slug]
         events = [e for e in site.events if e.place == place.slug]
-        meta = planner.meta(
-            view.name,
-            view.url,
-            view.summary,
-            image=_absolute_image(planner, view.image),
-            draft=view.draft,
-            breadcrumbs=(home,),
-            structured_data=(jsonld.place(site.config, view),),
+        meta = planner.entry_meta(
+            view,
+            partial(
+                planner.meta,
+                view.name,
+                view.url,
+                view.summary,
+                image=_absolute_image(planner, view.image),
+                draft=view.draft,
+                breadcrumbs=(home,),
+                structured_data=(jsonld.place(site.config, view),),
+            ),
         )
         planner.add(
             view.url,
@@ -238,22 +253,28 @@ def plan_press(planner: Planner) -> None:
         releases=tuple(planner.press),
     )
     for release, view in zip(planner.site.press, planner.press, strict=True):
-        meta = planner.meta(
-            view.title,
-            view.url,
-            view.summary,
-            og_type="article",
-            draft=view.draft,
-            breadcrumbs=(home,),
-            structured_data=(jsonld.news(planner.site.config, view),),
+        meta = planner.entry_meta(
+            view,
+            partial(
+                planner.meta,
+                view.title,
+                view.url,
+                view.summary,
+                og_type="article",
+                draft=view.draft,
+                breadcrumbs=(home,),
+                structured_data=(jsonld.news(planner.site.config, view),),
+            ),
         )
         planner.add(view.url, "press.html", meta, release.source, release=view)
 
 
 def plan_content_pages(planner: Planner) -> None:
     for page in planner.site.pages:
-        view: PageView = page_view(page)
-        meta = planner.meta(view.title, view.url, view.summary, draft=view.draft)
+        view: PageView = planner.cache.memo("page-view", (page,), partial(page_view, page))
+        meta = planner.entry_meta(
+            view, partial(planner.meta, view.title, view.url, view.summary, draft=view.draft)
+        )
         planner.add(view.url, "page.html", meta, page.source, page=view)
 
 

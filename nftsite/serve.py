@@ -9,6 +9,7 @@ reloads by itself once the file is fixed. Nothing a content file does can stop t
 from __future__ import annotations
 
 import errno
+import gc
 import html
 import mimetypes
 import sys
@@ -28,6 +29,8 @@ from .reports import as_text
 
 PREVIEW_FOLDER = Path(".cache") / "preview"
 PREVIEW_CACHE_FILE = Path(".cache") / "preview.sqlite3"
+FULL_COLLECTION_EVERY = 20
+"""Rebuilds between two full garbage collections of a long-running preview."""
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".ics": "text/calendar; charset=utf-8",
@@ -64,6 +67,7 @@ class Preview:
     result: BuildResult | None = field(default=None, init=False)
     cache: Cache | None = field(default=None, init=False)
     environment: Environment | None = field(default=None, init=False)
+    rebuilds: int = field(default=0, init=False)
     """Kept across rebuilds: after the first, only what a change touches is redone."""
 
     @property
@@ -77,7 +81,16 @@ class Preview:
             # Its own store: the preview includes drafts, the published build does not.
             self.cache = Cache(self.options.root / PREVIEW_CACHE_FILE)
             self.environment = make_environment(self.options.templates_root)
-        result = build(replace(self.options, now=self.clock()), self.cache, self.environment)
+        gc.disable()  # see cli.run_build; the kept results are then frozen out of its scans
+        try:
+            result = build(replace(self.options, now=self.clock()), self.cache, self.environment)
+        finally:
+            gc.enable()
+        self.rebuilds += 1
+        if self.rebuilds % FULL_COLLECTION_EVERY == 0:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
         self.result = result
         elapsed = (time.perf_counter() - started) * 1000
         if result.problems.has_errors():
