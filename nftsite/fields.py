@@ -88,18 +88,22 @@ def scalar_text(ctx: FieldContext, node: yaml.Node | None = None) -> str | None:
 
 
 def check_plain_scalar(ctx: FieldContext, node: yaml.ScalarNode) -> bool:
-    """Catch what YAML silently takes away from an unquoted value: a leading `!` (read as a
-    tag) and text after ` #` (read as a comment, as in « Ramène Ta Fraise #3 »)."""
-    if node.tag.startswith("!"):
+    """Catch what YAML silently takes away from an unquoted value: a leading `!` or `&` (read
+    as a tag or an anchor) and text after ` #` (a comment, as in « Ramène Ta Fraise #3 »)."""
+    line = ctx.reporter.line_text(node.start_mark.line + 1 + ctx.field.line_offset)
+    if node.start_mark.line != node.end_mark.line or not line:
+        return True
+    written = line[node.start_mark.column : node.end_mark.column]
+    if written != node.value and written.endswith(node.value):
+        lost = written[: len(written) - len(node.value)].strip()
+        whole = written.strip()
         ctx.error(
-            f"« {node.tag} » en début de valeur n'est pas lu comme du texte",
-            f'mettez toute la valeur entre guillemets : "{node.tag} {node.value}"',
+            f"« {lost} » en début de valeur n'est pas lu comme du texte",
+            f'mettez toute la valeur entre guillemets : "{whole}"',
             node,
         )
         return False
-    end = node.end_mark
-    line = ctx.reporter.line_text(end.line + 1 + ctx.field.line_offset)
-    rest = line[end.column :] if end.line == node.start_mark.line else ""
+    rest = line[node.end_mark.column :]
     if re.match(r"\s+#\S", rest):
         ctx.warning(
             f"le texte « {rest.strip()} » est ignoré : après « # », YAML lit un commentaire",

@@ -7,12 +7,16 @@ byte-identical to the one before.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from pathlib import Path
 
 import pytest
 
-from .conftest import MINIMAL_SITE_YAML, InlineSite, Run
+from nftsite.cli import main
+
+from .conftest import MINIMAL_SITE_YAML, NOW_ARG, REPO, InlineSite, Run
 
 PLACE = """
 ---
@@ -357,3 +361,26 @@ def test_misspelt_city_of_a_theme_in_site_yaml_gets_a_did_you_mean(make_site):
     assert run.exit_code == 1
     assert "themes.smart-city.city: ville inconnue : « caem »" in run.stderr
     assert "vouliez-vous dire « caen » ?" in run.stderr
+
+
+def test_leading_ampersand_is_an_error_not_a_silent_loss(built_site):
+    files = {
+        "events/x.md": "---\ntitle: X\nstart: 2015-10-01\nsummary: &Co lance son coworking\n---\n"
+    }
+    run = break_and_build(built_site, files)
+    assert_reported(run, "content/events/x.md", 4, "summary", "« &Co » en début de valeur")
+    assert 'mettez toute la valeur entre guillemets : "&Co lance son coworking"' in run.stderr
+
+
+def test_the_sample_content_is_checked_without_any_problem():
+    """The real content sets the example: no problem at all, not even a warning (the
+    warning about git history aside, when the tests run outside a clone)."""
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        code = main(["check", "--root", str(REPO), "--now", NOW_ARG])
+    problems = [
+        line
+        for line in stderr.getvalue().splitlines()
+        if HEADLINE.match(line) and not line.startswith("content: ")
+    ]
+    assert code == 0 and not problems, stderr.getvalue()
