@@ -182,8 +182,8 @@ class _Linker:
                     event,
                     "uid",
                     f"identifiant d'agenda déjà utilisé par {first.source.path}",
-                    "chaque événement a son propre uid : gardez-le dans la fiche d'origine "
-                    f"({first.source.path}) et retirez la ligne uid de l'autre",
+                    "chaque événement a son propre uid : gardez-le dans la fiche qui l'avait "
+                    "en premier et retirez la ligne uid de la copie (un nouveau sera calculé)",
                 )
 
     def index(self, published: list[Entry], drafts: list[Entry]) -> None:
