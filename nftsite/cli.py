@@ -210,10 +210,18 @@ def report(result: BuildResult, command: str, timings: bool, stream: TextIO) -> 
         )
     elif command == "check":
         print(f"Contenu valide : {result.pages} pages, {warnings} avertissement(s).", file=stream)
+    elif result.skipped and result.written is not None:
+        print(
+            f"Rien n'a changé depuis la dernière construction : {result.pages} pages, "
+            f"{result.written.unchanged} fichiers déjà à jour, {warnings} avertissement(s), "
+            f"en {total:.2f} s.",
+            file=stream,
+        )
     elif result.written is not None:
         written = result.written
+        files = written.written + written.unchanged
         print(
-            f"Site construit : {result.pages} pages, {len(result.artifacts)} fichiers "
+            f"Site construit : {result.pages} pages, {files} fichiers "
             f"({written.written} écrits, {written.unchanged} inchangés, {written.removed} "
             f"supprimés), {warnings} avertissement(s), en {total:.2f} s.",
             file=stream,

@@ -73,6 +73,14 @@ def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return completed.stdout
 
 
+def current_commit(root: Path) -> str:
+    """The commit checked out (and whether the clone is shallow); "" outside git."""
+    try:
+        return git(root, "rev-parse", "HEAD", "--is-shallow-repository").decode()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
 def read_history(
     root: Path,
     current_paths: Iterable[str],

@@ -103,10 +103,7 @@ def write_output(
             written += 1
         status = target.stat()
         stamps[relative] = Stamp(status.st_size, status.st_mtime_ns, sha, keys.get(relative, ""))
-    if manifest.stamps:  # the last build's list says what may have become stale
-        removed = _remove_listed(manifest.root, set(manifest.stamps) - set(artifacts))
-    else:
-        removed = _remove_stale(manifest.root, set(artifacts))
+    removed = _remove_stale(manifest.root, set(artifacts))
     manifest.stamps = stamps
     return WriteReport(written, unchanged, removed)
 
@@ -127,20 +124,18 @@ def _replace(target: Path, data: bytes) -> None:
     os.replace(temporary, target)
 
 
-def _remove_listed(output_root: Path, stale: set[str]) -> int:
-    """Delete the files the last build wrote and this one does not, and emptied folders."""
-    for relative in sorted(stale):
-        path = output_root / relative
-        path.unlink(missing_ok=True)
-        for folder in path.parents:
-            if folder == output_root or not folder.is_dir() or any(folder.iterdir()):
-                break
-            folder.rmdir()
-    return len(stale)
+def files_in(output_root: Path) -> set[str]:
+    """Every file in the output folder, as relative POSIX paths."""
+    found: set[str] = set()
+    for folder, _, files in os.walk(output_root):
+        base = Path(folder).relative_to(output_root).as_posix()
+        found.update(name if base == "." else f"{base}/{name}" for name in files)
+    return found
 
 
 def _remove_stale(output_root: Path, keep: set[str]) -> int:
-    """Delete files no longer produced, then the folders left empty."""
+    """Delete every file this build did not produce (output/ is nftsite's alone: a file put
+    there by hand goes too), then the folders left empty."""
     removed = 0
     for folder, _, files in os.walk(output_root, topdown=False):
         base = Path(folder)

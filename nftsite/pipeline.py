@@ -18,7 +18,7 @@ from .calendars import calendar_files
 from .config import load_site_config
 from .entries import load_entries
 from .feeds import feed_files
-from .history import read_history, report_history
+from .history import current_commit, read_history, report_history
 from .html import make_environment, render_pages
 from .links import check_body_links, check_navigation, failed_outputs
 from .markdown import render_bodies
@@ -28,6 +28,7 @@ from .problems import Problems
 from .redirects import redirects
 from .site import link_site
 from .sources import discover
+from .unchanged import BuildRecord, find_unchanged, input_fingerprint, record_key, valid_until
 
 CONTENT_FOLDER = "content"
 TEMPLATES_FOLDER = "templates"
@@ -68,6 +69,8 @@ class BuildResult:
     pages: int = 0
     written: WriteReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    skipped: bool = False
+    """Nothing changed since the last build of the same output: nothing was redone."""
     on_stage: Callable[[str], None] | None = None
     """Told the name of each stage as it starts (the command line's progress display)."""
 
@@ -96,8 +99,20 @@ def build(
         config = load_site_config(content_root, root, problems, cache)
         sources = discover(content_root, root, problems)
         media = media_files(content_root)
+        fingerprint = input_fingerprint(
+            root, sources, current_commit(root), options.drafts, options.output_root
+        )
     if config is None:
         return result
+    if options.write and options.use_cache:
+        record = find_unchanged(
+            cache, fingerprint, options.now, options.output_root, options.drafts
+        )
+        if record is not None:  # same inputs, same span of time: output/ is already right
+            problems.extend(record.problems)
+            result.pages, result.skipped = record.pages, True
+            result.written = WriteReport(0, record.files, 0)
+            return result
     with timed(result, "validation"):
         entries = load_entries(sources, config, content_root, media, cache, problems)
     with timed(result, "liens"):
@@ -142,6 +157,15 @@ def build(
     with timed(result, "écriture"):
         result.written = write_output(manifest, artifacts, keys)
         manifest.save(cache)
+        record = BuildRecord(
+            fingerprint,
+            options.now,
+            valid_until(site, options.now),
+            len(html),
+            len(artifacts),
+            tuple(problems.warnings),
+        )
+        cache.store("build-record", record_key(options.output_root, options.drafts), record)
         cache.flush()
     return result
 

@@ -71,18 +71,28 @@ def duration(event: Event) -> timedelta:
     return event.last_day() - event.start + timedelta(days=1)
 
 
-def upcoming_occurrences(event: Event, now: datetime, count: int) -> list[date | datetime]:
-    """The next `count` starts of the event whose end is still ahead of `now`."""
+def occurrence_spans(event: Event) -> Iterator[tuple[date | datetime, datetime]]:
+    """Each occurrence's start, with the instant it is over."""
     length = duration(event)
-    found: list[date | datetime] = []
     for start in occurrences(event):
         if isinstance(start, datetime):
-            end = start + length if length else start
+            yield start, start + length
         else:
             last = start + length
-            end = datetime(last.year, last.month, last.day, tzinfo=event.timezone)
+            yield start, datetime(last.year, last.month, last.day, tzinfo=event.timezone)
+
+
+def upcoming_occurrences(event: Event, now: datetime, count: int) -> list[date | datetime]:
+    """The next `count` starts of the event whose end is still ahead of `now`."""
+    found: list[date | datetime] = []
+    for start, end in occurrence_spans(event):
         if end >= now:
             found.append(start)
             if len(found) == count:
                 break
     return found
+
+
+def next_end(event: Event, now: datetime) -> datetime | None:
+    """When the first occurrence still running or to come at `now` will be over."""
+    return next((end for _, end in occurrence_spans(event) if end >= now), None)

@@ -217,3 +217,61 @@ def test_a_rebuild_leaves_unchanged_files_untouched_and_rewrites_only_the_edited
     assert "agenda/evenement-2/index.html" not in changed
     assert "index.html" not in changed
     assert all(path.startswith("agenda") for path in changed), changed
+
+
+def run_at(site: InlineSite, now: str, *args: str) -> str:
+    import contextlib as _contextlib
+    import io as _io
+
+    from nftsite.cli import main
+
+    stderr = _io.StringIO()
+    with _contextlib.redirect_stderr(stderr):
+        code = main(["build", "--root", str(site.root), "--now", now, *args])
+    assert code == 0, stderr.getvalue()
+    return stderr.getvalue()
+
+
+def test_a_build_with_nothing_changed_redoes_nothing_until_time_moves_an_event(make_site):
+    site = make_site(
+        {
+            **PLACES,
+            "events/soiree.md": event_text("Soirée", "2026-12-03 18:30", "le-dome"),
+        }
+    )
+    first = run_at(site, "2026-11-23T12:00:00+01:00")
+    assert "Site construit" in first
+    again = run_at(site, "2026-11-24T12:00:00+01:00")
+    assert "Rien n'a changé" in again, again
+    agenda = (site.output / "agenda/index.html").read_text(encoding="utf-8")
+    assert "Soirée" in agenda
+    # Once the evening is over (21:00), time alone changes the agenda: a real build again.
+    later = run_at(site, "2026-12-03T21:30:00+01:00")
+    assert "Site construit" in later, later
+    assert "Soirée" not in (site.output / "agenda/index.html").read_text(encoding="utf-8")
+    assert "Soirée" in (site.output / "agenda/archives/index.html").read_text(encoding="utf-8")
+    cold = site.root / "cold"
+    run_at(site, "2026-12-03T21:30:00+01:00", "--no-cache", "--output", str(cold))
+    assert snapshot(site.output) == snapshot(cold)
+
+
+def test_an_output_file_changed_by_hand_is_put_back_by_the_next_build(make_site):
+    site = make_site(
+        {**PLACES, "events/soiree.md": event_text("Soirée", "2026-12-03 18:30", "le-dome")}
+    )
+    run_at(site, "2026-11-23T12:00:00+01:00")
+    expected = snapshot(site.output)
+    (site.output / "index.html").write_text("modifié à la main", encoding="utf-8")
+    (site.output / "en-trop.html").write_text("ajouté à la main", encoding="utf-8")
+    report = run_at(site, "2026-11-23T12:00:00+01:00")
+    assert "Rien n'a changé" not in report
+    assert snapshot(site.output) == expected
+
+
+def test_a_new_static_file_or_media_is_not_missed_by_the_nothing_changed_check(make_site):
+    site = make_site({**PLACES})
+    run_at(site, "2026-11-23T12:00:00+01:00")
+    (site.root / "static" / "nouveau.txt").write_text("nouveau", encoding="utf-8")
+    report = run_at(site, "2026-11-23T12:00:00+01:00")
+    assert "Site construit" in report
+    assert (site.output / "static" / "nouveau.txt").read_text(encoding="utf-8") == "nouveau"
