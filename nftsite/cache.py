@@ -85,6 +85,9 @@ class Cache:
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         connection = sqlite3.connect(path)
+        # A cache, not a record: after a crash it is at worst unreadable, then rebuilt.
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = OFF")
         connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
         connection.execute(
             "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value BLOB, "

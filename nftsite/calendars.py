@@ -15,6 +15,7 @@ from .ical import CalendarEntry, SerializedEvent, calendar_bytes, serialize_even
 from .identity import event_identity
 from .markdown import RenderedBody
 from .models import Event, SiteConfig, Status
+from .parallel import parallel_map
 from .plaintext import html_to_text
 from .recurrence import upcoming_occurrences
 from .site import Site
@@ -144,43 +145,62 @@ def calendar_feeds(config: SiteConfig) -> list[CalendarFeed]:
     return feeds
 
 
-def serialized_event(
-    event: Event, site: Site, history: History, body: RenderedBody, cache: Cache
-) -> SerializedEvent:
-    """The event's VEVENT, taken from the cache when all that goes into it is unchanged."""
-    entry = calendar_entry(event, site, history, body, cache)
-    return cache.get_or_compute("vevent", digest(repr(entry)), partial(serialize_event, entry))
+@dataclass(frozen=True)
+class EventCalendar:
+    """An event serialized once: its VEVENT for the feeds, and its own .ics file."""
+
+    event: SerializedEvent
+    own_file: bytes
+
+
+def event_calendar(entry: CalendarEntry, site_title: str) -> EventCalendar:
+    serialized = serialize_event(entry)
+    name = entry.event.title
+    return EventCalendar(serialized, calendar_bytes(name, f"{name} — {site_title}", [serialized]))
 
 
 def calendar_files(
     site: Site, history: History, bodies: dict[str, RenderedBody], now: datetime, cache: Cache
 ) -> dict[str, bytes]:
     """{output path: .ics bytes}: the subscribed feeds, then one file per event page.
-    Each event is serialized once and only when it changed (the cache is keyed by all
-    that goes into its VEVENT)."""
+
+    An event is serialized again only when something that goes into its VEVENT changed (the
+    cache is keyed by all of it); those that must be are serialized on every core.
+    """
     config = site.config
-    entries = {}
+    keyed = {}
     for event in site.events:
         body = bodies[event.source.path]
         place = site.place(event.place) if event.place else None
-        entries[event.slug] = cache.memo(
-            "vevent-of",
+        keyed[event.slug] = cache.memo(
+            "calendar-entry",
             (event, place, config, body, history),
-            partial(serialized_event, event, site, history, body, cache),
+            partial(keyed_entry, event, site, history, body, cache),
         )
+    found = cache.lookup_many("event-calendar", (key for key, _ in keyed.values()))
+    missing = [(key, entry) for key, entry in keyed.values() if key not in found]
+    made = parallel_map(partial(event_calendar, site_title=config.title), [e for _, e in missing])
+    for (key, _), calendar in zip(missing, made, strict=True):
+        cache.store("event-calendar", key, calendar)
+        found[key] = calendar
+    calendars = {slug: found[key] for slug, (key, _) in keyed.items()}
     recent = [e for e in site.events if is_in_feeds(e, now, config.feed_past_months)]
     files = {
         urls.output_path(feed.url): calendar_bytes(
-            feed.name, feed.description, (entries[e.slug] for e in recent if feed.selects(e, site))
+            feed.name,
+            feed.description,
+            (calendars[e.slug].event for e in recent if feed.selects(e, site)),
         )
         for feed in calendar_feeds(config)
     }
     for event in site.events:
-        serialized = entries[event.slug]
-        name, description = event.title, f"{event.title} — {config.title}"
-        files[urls.output_path(urls.event_ics_url(event.slug))] = cache.get_or_compute(
-            "event-calendar",
-            digest(name, description, serialized.ical),
-            partial(calendar_bytes, name, description, [serialized]),
-        )
+        files[urls.output_path(urls.event_ics_url(event.slug))] = calendars[event.slug].own_file
     return files
+
+
+def keyed_entry(
+    event: Event, site: Site, history: History, body: RenderedBody, cache: Cache
+) -> tuple[str, CalendarEntry]:
+    """What a calendar client is told about the event, and a key for all of it."""
+    entry = calendar_entry(event, site, history, body, cache)
+    return digest(site.config.title, repr(entry)), entry

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from .cache import Cache, digest
 from .context import PageToRender
 from .output import Artifact, Kept, Manifest
+from .parallel import parallel_map
 from .problems import Position, Problems, SourceReporter
 from .urls import output_path
 
@@ -59,44 +60,65 @@ def render_pages(
     rendered: dict[str, Artifact] = {}
     keys: dict[str, str] = {}
     fingerprint = TemplateFingerprints(environment)
+    to_render = []
     for page in pages:
         path = output_path(page.url)
         try:
             template_key = fingerprint(page.template)
-            inputs = (
-                template_key,
-                page.url,
-                tuple(page.context),
-                *page.context.values(),
-                page.body,
-            )
-            key = keys[path] = cache.memo("page-key", inputs, partial(page_key, template_key, page))
-            if manifest.is_current(path, key):
-                rendered[path] = Kept(key)
-                continue
-            html = render_page(environment, page)
-        except jinja2.TemplateSyntaxError as error:
-            report_template_error(
-                error, error.filename, error.lineno, templates_root, display_root, problems
-            )
+        except jinja2.TemplateNotFound:
+            to_render.append(page)  # reported below, when rendering it fails
             continue
-        except jinja2.TemplateNotFound as error:
-            report_template_error(
-                error,
-                None,
-                0,
-                templates_root,
-                display_root,
-                problems,
-                message=f"gabarit introuvable : {error.name}",
-            )
-            continue
-        except Exception as error:
-            filename, line = template_frame(error, templates_root)
-            report_template_error(error, filename, line, templates_root, display_root, problems)
-            continue
-        rendered[path] = html
+        inputs = (template_key, page.url, tuple(page.context), *page.context.values(), page.body)
+        key = keys[path] = cache.memo("page-key", inputs, partial(page_key, template_key, page))
+        if manifest.is_current(path, key):
+            rendered[path] = Kept(key)
+        else:
+            to_render.append(page)
+    results = parallel_map(partial(render_or_none, environment), to_render)
+    for page, html in zip(to_render, results, strict=True):
+        if html is None:  # again here, where the error can be reported with its line
+            html = render_reporting(environment, page, templates_root, display_root, problems)
+        if html is not None:
+            rendered[output_path(page.url)] = html
     return rendered, keys
+
+
+def render_or_none(environment: jinja2.Environment, page: PageToRender) -> bytes | None:
+    """The page, or None when a template fails (a worker cannot send the traceback back)."""
+    try:
+        return render_page(environment, page)
+    except Exception:
+        return None
+
+
+def render_reporting(
+    environment: jinja2.Environment,
+    page: PageToRender,
+    templates_root: Path,
+    display_root: Path,
+    problems: Problems,
+) -> bytes | None:
+    """The page, or None with the template mistake reported at its file and line."""
+    try:
+        return render_page(environment, page)
+    except jinja2.TemplateSyntaxError as error:
+        report_template_error(
+            error, error.filename, error.lineno, templates_root, display_root, problems
+        )
+    except jinja2.TemplateNotFound as error:
+        report_template_error(
+            error,
+            None,
+            0,
+            templates_root,
+            display_root,
+            problems,
+            message=f"gabarit introuvable : {error.name}",
+        )
+    except Exception as error:
+        filename, line = template_frame(error, templates_root)
+        report_template_error(error, filename, line, templates_root, display_root, problems)
+    return None
 
 
 def page_key(template_key: str, page: PageToRender) -> str:

@@ -6,12 +6,8 @@ extension registry costs more than converting a short body.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import markdown
@@ -21,6 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from .cache import Cache, digest
 from .fields import MEDIA_FOLDER
 from .models import Entry
+from .parallel import parallel_map
 
 EXTENSIONS = ("tables", "sane_lists")
 """What the comms team needs (tables, lists that start where they say); "extra" would cost
@@ -92,29 +89,6 @@ class MarkdownRenderer:
         return RenderedBody(html, tuple(self._processor.links), tuple(self._processor.images))
 
 
-PARALLEL_THRESHOLD = 64
-"""Below this many bodies, starting worker processes costs more than it saves."""
-
-
-def render_chunk(texts: list[str]) -> list[RenderedBody]:
-    """Convert a batch with one converter (runs in a worker process for large builds)."""
-    renderer = MarkdownRenderer()
-    return [renderer.render(text) for text in texts]
-
-
-def render_many(texts: list[str]) -> list[RenderedBody]:
-    """Convert every text, on every core when there are many: Markdown is the build's
-    heaviest stage and each body is independent of the others."""
-    workers = min(os.cpu_count() or 1, max(1, len(texts) // PARALLEL_THRESHOLD))
-    if workers == 1:
-        return render_chunk(texts)
-    size = -(-len(texts) // (workers * 4))
-    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return [body for chunk in pool.map(render_chunk, chunks) for body in chunk]
-
-
 def render_bodies(entries: Iterable[Entry], cache: Cache) -> dict[str, RenderedBody]:
     """Every entry's body as HTML, keyed by its source path; a body converted by an earlier
     build (same text, same converter) is taken from the cache, the others in parallel."""
@@ -123,7 +97,9 @@ def render_bodies(entries: Iterable[Entry], cache: Cache) -> dict[str, RenderedB
     texts = {keys[entry.source.path]: entry.source.body for entry in entries}
     rendered = cache.lookup_many("markdown", texts)
     missing = sorted(set(texts) - set(rendered))
-    for key, body in zip(missing, render_many([texts[key] for key in missing]), strict=True):
+    renderer = MarkdownRenderer()  # one per process: each forked worker has its own copy
+    converted = parallel_map(renderer.render, [texts[key] for key in missing])
+    for key, body in zip(missing, converted, strict=True):
         cache.store("markdown", key, body)
         rendered[key] = body
     return {path: rendered[key] for path, key in keys.items()}

@@ -1,0 +1,60 @@
+"""Run one function over many items on every core, for the build's heavy, independent work.
+
+Workers are forked from the build, so they already hold the items: only index ranges go to
+them, and only results come back. Markdown bodies, VEVENTs and pages are each independent
+of the others, which is what makes this safe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_PER_WORKER = 64
+"""Below this many items a worker costs more to start than it saves."""
+
+_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+"""In a worker process only: the function and items it inherited from the build."""
+
+
+def _start_worker(function: Callable[[Any], Any], items: Sequence[Any]) -> None:
+    global _work
+    _work = (function, items)
+
+
+def _run_range(bounds: tuple[int, int]) -> list[Any]:
+    assert _work is not None
+    function, items = _work
+    return [function(items[index]) for index in range(*bounds)]
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def parallel_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """[function(item) for item in items], spread over the machine's cores when worth it.
+
+    `function` must return picklable results and not depend on state changed after the call
+    starts. Where fork is not available, runs in this process.
+    """
+    workers = min(cores(), len(items) // MIN_PER_WORKER)
+    if workers < 2 or sys.platform != "linux":
+        return [function(item) for item in items]
+    size = -(-len(items) // (workers * 4))
+    ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(function, items),
+    ) as pool:
+        return [result for chunk in pool.map(_run_range, ranges) for result in chunk]
