@@ -12,9 +12,9 @@ from . import urls
 from .cache import Cache, digest
 from .history import History
 from .ical import CalendarEntry, SerializedEvent, calendar_bytes, serialize_event
-from .identity import event_identity
+from .identity import EventIdentity, event_identity
 from .markdown import RenderedBody
-from .models import Event, SiteConfig, Status
+from .models import Event, Place, SiteConfig, Status
 from .parallel import parallel_map
 from .plaintext import html_to_text
 from .recurrence import upcoming_occurrences
@@ -22,16 +22,16 @@ from .site import Site
 
 
 def calendar_entry(
-    event: Event, site: Site, history: History, body: RenderedBody, cache: Cache
+    event: Event, site: Site, identity: EventIdentity, body: RenderedBody
 ) -> CalendarEntry:
     config = site.config
     page = urls.absolute(config.base_url, urls.event_url(event.slug))
     geo = site.place(event.place).geo if event.place is not None else None
     return CalendarEntry(
         event=event,
-        identity=event_identity(event, history, config.base_url),
+        identity=identity,
         url=page,
-        description=describe(event, body, config.base_url, page, cache),
+        description=describe(event, body, config.base_url, page),
         location=event_location(event, site),
         geo=geo,
         categories=tuple(config.themes[t].name for t in event.themes),
@@ -59,7 +59,7 @@ def excerpt(text: str) -> str:
     return cut + " […]"
 
 
-def describe(event: Event, body: RenderedBody, base_url: str, page: str, cache: Cache) -> str:
+def describe(event: Event, body: RenderedBody, base_url: str, page: str) -> str:
     """Plain text: the status, summary, body, practical links and the page's URL."""
     parts = []
     if event.status is Status.CANCELLED:
@@ -68,10 +68,7 @@ def describe(event: Event, body: RenderedBody, base_url: str, page: str, cache: 
         parts.append("Date à confirmer.")
     if event.summary:
         parts.append(event.summary)
-    prefix = body.html[:DESCRIPTION_HTML_PREFIX]
-    text = cache.get_or_compute(
-        "plaintext", digest(base_url, prefix), lambda: excerpt(html_to_text(prefix, base_url))
-    )
+    text = excerpt(html_to_text(body.html[:DESCRIPTION_HTML_PREFIX], base_url))
     if text:
         parts.append(text)
     practical = [
@@ -153,10 +150,12 @@ class EventCalendar:
     own_file: bytes
 
 
-def event_calendar(entry: CalendarEntry, site_title: str) -> EventCalendar:
-    serialized = serialize_event(entry)
-    name = entry.event.title
-    return EventCalendar(serialized, calendar_bytes(name, f"{name} — {site_title}", [serialized]))
+def event_calendar(site: Site, item: tuple[Event, EventIdentity, RenderedBody]) -> EventCalendar:
+    """Everything a calendar client is told about the event, serialized (in a worker)."""
+    event, identity, body = item
+    serialized = serialize_event(calendar_entry(event, site, identity, body))
+    name, description = event.title, f"{event.title} — {site.config.title}"
+    return EventCalendar(serialized, calendar_bytes(name, description, [serialized]))
 
 
 def calendar_files(
@@ -173,13 +172,13 @@ def calendar_files(
         body = bodies[event.source.path]
         place = site.place(event.place) if event.place else None
         keyed[event.slug] = cache.memo(
-            "calendar-entry",
+            "calendar-input",
             (event, place, config, body, history),
-            partial(keyed_entry, event, site, history, body, cache),
+            partial(calendar_input, event, place, site, history, body),
         )
     found = cache.lookup_many("event-calendar", (key for key, _ in keyed.values()))
-    missing = [(key, entry) for key, entry in keyed.values() if key not in found]
-    made = parallel_map(partial(event_calendar, site_title=config.title), [e for _, e in missing])
+    missing = [(key, item) for key, item in keyed.values() if key not in found]
+    made = parallel_map(partial(event_calendar, site), [item for _, item in missing])
     for (key, _), calendar in zip(missing, made, strict=True):
         cache.store("event-calendar", key, calendar)
         found[key] = calendar
@@ -198,9 +197,21 @@ def calendar_files(
     return files
 
 
-def keyed_entry(
-    event: Event, site: Site, history: History, body: RenderedBody, cache: Cache
-) -> tuple[str, CalendarEntry]:
-    """What a calendar client is told about the event, and a key for all of it."""
-    entry = calendar_entry(event, site, history, body, cache)
-    return digest(site.config.title, repr(entry)), entry
+def calendar_input(
+    event: Event, place: Place | None, site: Site, history: History, body: RenderedBody
+) -> tuple[str, tuple[Event, EventIdentity, RenderedBody]]:
+    """A key for all that goes into the event's calendar data, and what a worker needs to
+    make it: the event, its identity from history, its body."""
+    config = site.config
+    identity = event_identity(event, history, config.base_url)
+    themes = tuple(config.themes[t].name for t in event.themes)
+    key = digest(
+        repr(event),
+        repr(place),
+        config.base_url,
+        config.title,
+        repr(themes),
+        body.html,
+        repr(identity),
+    )
+    return key, (event, identity, body)
