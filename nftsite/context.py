@@ -181,8 +181,31 @@ class Planner:
             **extra,
         )
 
-    def entry_meta(self, view: Any, make: Callable[[], PageMeta]) -> PageMeta:
+    def entry_meta(
+        self,
+        view: Any,
+        title: str,
+        summary: str,
+        crumb: Link | None = None,
+        structured: Callable[[], dict[str, Any]] | None = None,
+        image: str | None = None,
+        og_type: str = "website",
+    ) -> PageMeta:
         """An entry page's metadata, made again only when its view (or the site) changed."""
+
+        def make() -> PageMeta:
+            base_url = self.site.config.base_url
+            return self.meta(
+                title,
+                view.url,
+                summary,
+                og_type=og_type,
+                image=urls.absolute(base_url, image) if image else None,
+                draft=view.draft,
+                breadcrumbs=(crumb,) if crumb else (),
+                structured_data=(structured(),) if structured else (),
+            )
+
         return self.cache.memo("meta", (view, self.site.config), make)
 
     def add(

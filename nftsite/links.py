@@ -121,12 +121,11 @@ def failed_outputs(sources: list[SourceFile], entries: list[Entry], site: Site) 
         "press": urls.press_url,
         "page": urls.page_url,
     }
-    drafts = {e.source.path for e in entries if e.draft}
-    published = {e.source.path for e in site.entries()}
+    accounted = {e.source.path for e in entries if e.draft} | {
+        e.source.path for e in site.entries()
+    }
     return {
-        urls.output_path(url_of[s.kind](s.slug))
-        for s in sources
-        if s.shown_path not in drafts | published
+        urls.output_path(url_of[s.kind](s.slug)) for s in sources if s.shown_path not in accounted
     }
 
 

@@ -13,8 +13,9 @@ from .cache import Cache
 from .calendars import calendar_feeds
 from .context import PageToRender, Planner, by_month, by_year
 from .markdown import RenderedBody
+from .models import Event
 from .site import Site
-from .views import Link, PageView, page_view
+from .views import Link, PageView, StartupView, page_view
 
 HOME_EVENTS = 4
 HOME_PRESS = 3
@@ -127,17 +128,12 @@ def plan_agenda(planner: Planner) -> None:
         view = planner.events[event.slug]
         meta = planner.entry_meta(
             view,
-            partial(
-                planner.meta,
-                event.title,
-                view.url,
-                event.summary,
-                og_type="article",
-                image=_absolute_image(planner, view.image),
-                draft=event.draft,
-                breadcrumbs=(home,),
-                structured_data=(jsonld.event(site.config, view, event),),
-            ),
+            event.title,
+            event.summary,
+            home,
+            partial(jsonld.event, site.config, view, event),
+            image=view.image,
+            og_type="article",
         )
         planner.add(
             view.url,
@@ -191,16 +187,11 @@ def plan_startups(planner: Planner) -> None:
         view = planner.startups[startup.slug]
         meta = planner.entry_meta(
             view,
-            partial(
-                planner.meta,
-                view.name,
-                view.url,
-                view.summary,
-                image=_absolute_image(planner, view.logo),
-                draft=view.draft,
-                breadcrumbs=(home,),
-                structured_data=(jsonld.startup(site.config, view),),
-            ),
+            view.name,
+            view.summary,
+            home,
+            partial(jsonld.startup, site.config, view),
+            image=view.logo,
         )
         planner.add(view.url, "startup.html", meta, startup.source, startup=view)
 
@@ -214,21 +205,24 @@ def plan_places(planner: Planner) -> None:
         planner.meta("Lieux", urls.PLACES, "Totems, cantines et espaces de coworking."),
         places=tuple(planner.places.values()),
     )
+    events_at: dict[str, list[Event]] = {}
+    hosted: dict[str, list[StartupView]] = {}
+    for event in site.events:
+        if event.place is not None:
+            events_at.setdefault(event.place, []).append(event)
+    for startup in site.startups:
+        if startup.place is not None:
+            hosted.setdefault(startup.place, []).append(planner.startups[startup.slug])
     for place in site.places:
         view = planner.places[place.slug]
-        events = [e for e in site.events if e.place == place.slug]
+        events = events_at.get(place.slug, [])
         meta = planner.entry_meta(
             view,
-            partial(
-                planner.meta,
-                view.name,
-                view.url,
-                view.summary,
-                image=_absolute_image(planner, view.image),
-                draft=view.draft,
-                breadcrumbs=(home,),
-                structured_data=(jsonld.place(site.config, view),),
-            ),
+            view.name,
+            view.summary,
+            home,
+            partial(jsonld.place, site.config, view),
+            image=view.image,
         )
         planner.add(
             view.url,
@@ -238,9 +232,7 @@ def plan_places(planner: Planner) -> None:
             place=view,
             upcoming=planner.upcoming(events),
             past=list(reversed(planner.past(events))),
-            startups=tuple(
-                planner.startups[s.slug] for s in site.startups if s.place == place.slug
-            ),
+            startups=tuple(hosted.get(place.slug, ())),
         )
 
 
@@ -255,16 +247,11 @@ def plan_press(planner: Planner) -> None:
     for release, view in zip(planner.site.press, planner.press, strict=True):
         meta = planner.entry_meta(
             view,
-            partial(
-                planner.meta,
-                view.title,
-                view.url,
-                view.summary,
-                og_type="article",
-                draft=view.draft,
-                breadcrumbs=(home,),
-                structured_data=(jsonld.news(planner.site.config, view),),
-            ),
+            view.title,
+            view.summary,
+            home,
+            partial(jsonld.news, planner.site.config, view),
+            og_type="article",
         )
         planner.add(view.url, "press.html", meta, release.source, release=view)
 
@@ -272,11 +259,5 @@ def plan_press(planner: Planner) -> None:
 def plan_content_pages(planner: Planner) -> None:
     for page in planner.site.pages:
         view: PageView = planner.cache.memo("page-view", (page,), partial(page_view, page))
-        meta = planner.entry_meta(
-            view, partial(planner.meta, view.title, view.url, view.summary, draft=view.draft)
-        )
+        meta = planner.entry_meta(view, view.title, view.summary)
         planner.add(view.url, "page.html", meta, page.source, page=view)
-
-
-def _absolute_image(planner: Planner, url: str | None) -> str | None:
-    return urls.absolute(planner.site.config.base_url, url) if url else None
