@@ -1,0 +1,673 @@
+"""Benchmark nftsite on synthetic content at several sizes, side by side with Pelican and Hugo.
+
+    python bench/run.py [--sizes 1000 5000 20000] [--skip-peers] [--workdir DIR]
+
+For each size: generate the documents (bench/generate.py), then measure the cold build (no
+`.cache/`, no `output/`), the warm build (same command again, nothing changed), the peak
+memory, the rebuild latency of `serve` after editing one event, one startup and one template,
+and the cold builds of Pelican (in a venv of its own under the workdir) and Hugo (Debian's
+`hugo` package, installed with apt-get if missing) on the same documents. Prints one table
+and the verdict on each target; writes everything to WORKDIR/results.json.
+
+Nothing here uses the network except the installs of Pelican (PyPI) and Hugo (apt).
+See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import REPO, Generated, generate
+
+NOW = "2026-11-23T12:00:00+01:00"
+DEFAULT_SIZES = (1000, 5000, 20000)
+PELICAN_PACKAGES = ("pelican", "markdown")
+
+# Runs nftsite's own CLI, then reports the peak RSS of this process (and of its largest child:
+# git, or a worker if the build ever forks) on stderr.
+BUILD_WRAPPER = """\
+import resource, sys
+from nftsite.cli import main
+try:
+    code = main(sys.argv[1:])
+finally:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"BENCH-MAXRSS-KIB self={own} children={child}", file=sys.stderr, flush=True)
+sys.exit(code)
+"""
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- Measuring one command ------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as stream:
+                found += [int(child) for child in stream.read().split()]
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+def _memory_kib(pid: int) -> int:
+    """Proportional set size (shared pages split between processes), else RSS."""
+    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(name) as stream:
+                for line in stream:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return 0
+
+
+class TreeMemory(threading.Thread):
+    """Samples the memory of a process and all its descendants every 50 ms; keeps the peak.
+    Catches what ru_maxrss cannot: several processes alive at once (parallel workers)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kib = pid, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        if not Path("/proc/self/smaps_rollup").exists() and not Path("/proc/self/status").exists():
+            return
+        while not self.done.is_set():
+            pids, total, seen = [self.pid], 0, set()
+            while pids:
+                pid = pids.pop()
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                total += _memory_kib(pid)
+                pids += _children(pid)
+            self.peak_kib = max(self.peak_kib, total)
+            self.done.wait(0.05)
+
+
+def busy_cpu_seconds() -> float | None:
+    """CPU time spent by the whole machine since boot (all CPUs, idle and iowait excluded)."""
+    try:
+        with open("/proc/stat") as stream:
+            fields = [int(v) for v in stream.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    busy = sum(fields[:8]) - fields[3] - fields[4]  # minus idle, iowait
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU time of this process and of its children that were waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+IDLE_BELOW = 0.15
+"""CPUs kept busy by other processes under which the machine counts as idle."""
+
+
+def wait_for_idle(limit: float) -> None:
+    """Wait (at most `limit` seconds) until other processes leave the CPUs alone."""
+    deadline, told = time.monotonic() + limit, False
+    while True:
+        machine, own = busy_cpu_seconds(), own_cpu_seconds()
+        time.sleep(1.0)
+        after, own_after = busy_cpu_seconds(), own_cpu_seconds()
+        if machine is None or after is None:
+            return
+        others = (after - machine) - (own_after - own)
+        if others < IDLE_BELOW or time.monotonic() > deadline:
+            if told:
+                say(f"  … {'idle' if others < IDLE_BELOW else 'still busy, measuring anyway'}")
+            return
+        if not told:
+            say(f"  waiting for other processes to calm down ({others:.1f} CPU busy)…")
+            told = True
+
+
+WAIT_IDLE = 0.0
+"""Set from --wait-idle: how long each measurement may wait for an idle machine."""
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Wall time, exit code, output and sampled peak memory of one command, and how many CPUs
+    other processes of the machine kept busy meanwhile (noise: should stay near 0)."""
+    if WAIT_IDLE > 0:
+        wait_for_idle(WAIT_IDLE)
+    machine_before, own_before = busy_cpu_seconds(), own_cpu_seconds()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    sampler = TreeMemory(process.pid)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.done.set()
+    sampler.join()
+    machine_after, own_after = busy_cpu_seconds(), own_cpu_seconds()
+    background = None
+    if machine_before is not None and machine_after is not None and seconds > 0:
+        others = (machine_after - machine_before) - (own_after - own_before)
+        background = round(max(0.0, others) / seconds, 2)
+    return {
+        "seconds": round(seconds, 3),
+        "returncode": process.returncode,
+        "stdout": stdout,
+        "stderr": stderr,
+        "sampled_peak_mib": round(sampler.peak_kib / 1024, 1),
+        "background_cpus": background,
+    }
+
+
+def tail(text: str, lines: int = 25) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+# --- nftsite --------------------------------------------------------------------------------
+
+
+ENGINE = REPO
+"""Where the measured nftsite comes from: a snapshot of this checkout taken at the start."""
+
+
+def snapshot_engine(workdir: Path) -> Path:
+    """Copy nftsite/, templates/, static/ and content/site.yaml of this checkout, so that the
+    whole run measures one version of the code even if the checkout is edited meanwhile (the
+    build cache is keyed on nftsite's source: an edit between the cold and the warm build would
+    make the warm build cold)."""
+    engine = workdir / "engine"
+    shutil.rmtree(engine, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("nftsite", "templates", "static"):
+        shutil.copytree(REPO / folder, engine / folder, ignore=ignore)
+    (engine / "content").mkdir()
+    shutil.copy2(REPO / "content" / "site.yaml", engine / "content" / "site.yaml")
+    return engine
+
+
+def nftsite_env() -> dict[str, str]:
+    """The snapshot's nftsite first on the path, whatever the venv has installed."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ENGINE), env.get("PYTHONPATH")) if p)
+    return env
+
+
+STAGE_LINE = re.compile(r"^  (\S.*?)\s+([0-9.]+) ms$")
+SUMMARY_LINE = re.compile(
+    r"Site construit : (\d+) pages, (\d+) fichiers \((\d+) écrits, (\d+) inchangés, (\d+) supprimés\)"
+)
+
+
+def nftsite_build(project: Path) -> dict[str, Any]:
+    command = [
+        sys.executable, "-c", BUILD_WRAPPER,
+        "build", "--root", str(project), "--now", NOW, "--timings",
+    ]  # fmt: skip
+    run = measure(command, project, nftsite_env())
+    result: dict[str, Any] = {
+        "seconds": run["seconds"],
+        "returncode": run["returncode"],
+        "background_cpus": run["background_cpus"],
+    }
+    stages = {}
+    for line in run["stderr"].splitlines():
+        if match := STAGE_LINE.match(line):
+            stages[match[1]] = float(match[2])
+        elif match := re.search(r"BENCH-MAXRSS-KIB self=(\d+) children=(\d+)", line):
+            result["maxrss_self_mib"] = round(int(match[1]) / 1024, 1)
+            result["maxrss_largest_child_mib"] = round(int(match[2]) / 1024, 1)
+        elif match := SUMMARY_LINE.search(line):
+            result.update(
+                pages=int(match[1]),
+                files=int(match[2]),
+                written=int(match[3]),
+                unchanged=int(match[4]),
+                removed=int(match[5]),
+            )
+    result["stages_ms"] = stages
+    result["sampled_peak_mib"] = run["sampled_peak_mib"]
+    result["peak_mib"] = max(result.get("maxrss_self_mib", 0.0), run["sampled_peak_mib"])
+    if run["returncode"] != 0:
+        result["error"] = tail(run["stderr"])
+    return result
+
+
+def clear_nftsite_cache(project: Path) -> None:
+    for folder in (".cache", "output"):
+        shutil.rmtree(project / folder, ignore_errors=True)
+
+
+def serve_targets(made: Generated, edits: int) -> dict[str, list[dict[str, str]]]:
+    """The files `serve_probe.py` edits, and the output page that must show each edit."""
+    targets: dict[str, list[dict[str, str]]] = {}
+    for kind in ("event", "startup"):
+        targets[kind] = [
+            {"path": f"content/{doc.relative}", "page": doc.url.lstrip("/") + "index.html"}
+            for doc in made.edit_targets(kind, edits)
+        ]
+    targets["template"] = [
+        {"path": "templates/partials/startup_item.html", "page": "startups/index.html"}
+    ] * edits
+    return targets
+
+
+def serve_rebuilds(made: Generated, edits: int, folder: Path) -> dict[str, Any]:
+    targets_file = folder / "serve-targets.json"
+    targets_file.write_text(json.dumps(serve_targets(made, edits), indent=1))
+    probe = Path(__file__).resolve().parent / "serve_probe.py"
+    run = measure(
+        [sys.executable, str(probe), str(made.root), str(targets_file)], made.root, nftsite_env()
+    )
+    lines = run["stdout"].strip().splitlines()
+    if run["returncode"] != 0 or not lines:
+        code = run["returncode"]
+        how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+        return {"error": f"{how}\n{tail(run['stderr'])}", "seconds": run["seconds"]}
+    report: dict[str, Any] = json.loads(lines[-1])
+    report["seconds"] = run["seconds"]
+    report["background_cpus"] = run["background_cpus"]
+    report["stale"] = [check for check in report["checks"] if not check["ok"]]
+    return report
+
+
+# --- Peers ----------------------------------------------------------------------------------
+
+
+def ensure_pelican(workdir: Path) -> Path | None:
+    """Pelican in a venv of its own under the workdir, created once; None if pip fails."""
+    venv = workdir / "pelican-venv"
+    pelican = venv / "bin" / "pelican"
+    if pelican.exists():
+        return pelican
+    say(f"Installing {' '.join(PELICAN_PACKAGES)} into {venv} (PyPI)…")
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+             "--disable-pip-version-check", *PELICAN_PACKAGES],
+            check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.CalledProcessError) as error:
+        say(f"Pelican could not be installed ({error}): its columns stay empty")
+        shutil.rmtree(venv, ignore_errors=True)
+        return None
+    return pelican
+
+
+def ensure_hugo() -> str | None:
+    found = shutil.which("hugo")
+    if found:
+        return found
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    install = [*sudo, "apt-get", "install", "-y", "--no-install-recommends", "hugo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    say(f"hugo is not on PATH: running `{' '.join(install)}`")
+    if subprocess.run(install, env=env).returncode != 0:
+        say(f"retrying after `{' '.join([*sudo, 'apt-get', 'update'])}`")
+        subprocess.run([*sudo, "apt-get", "update"], env=env)
+        subprocess.run(install, env=env)
+    found = shutil.which("hugo")
+    if not found:
+        say("hugo could not be installed: its column stays empty (install it, then rerun)")
+    return found
+
+
+def version_of(command: list[str]) -> str | None:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else None
+
+
+def count_html(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html")) if folder.is_dir() else 0
+
+
+def peer_build(
+    command: list[str], project: Path, leftovers: tuple[str, ...], output: str
+) -> dict[str, Any]:
+    for name in leftovers:
+        target = project / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    run = measure(command, project)
+    result = {
+        "seconds": run["seconds"],
+        "returncode": run["returncode"],
+        "sampled_peak_mib": run["sampled_peak_mib"],
+        "background_cpus": run["background_cpus"],
+        "html_files": count_html(project / output),
+    }
+    if run["returncode"] != 0:
+        result["error"] = tail(run["stderr"] or run["stdout"])
+    return result
+
+
+# --- One size -------------------------------------------------------------------------------
+
+
+def bench_size(entries: int, args: argparse.Namespace, peers: dict[str, Any]) -> dict[str, Any]:
+    folder = args.workdir / f"size-{entries}"
+    with_peers = not args.skip_peers
+    say(f"\n[{entries}] generating documents in {folder}")
+    started = time.perf_counter()
+    made = generate(
+        folder / "nftsite",
+        entries,
+        args.seed,
+        pelican=folder / "pelican" if with_peers else None,
+        hugo=folder / "hugo" if with_peers else None,
+        git=not args.no_git,
+        source=ENGINE,
+    )
+    row: dict[str, Any] = {
+        "entries": made.entries,
+        "counts": made.counts(),
+        "generate_seconds": round(time.perf_counter() - started, 1),
+        "folder": str(folder),
+    }
+    say(f"[{entries}] {made.counts()} in {row['generate_seconds']} s")
+
+    project = made.root
+    clear_nftsite_cache(project)
+    say(f"[{entries}] cold build…")
+    cold = row["cold"] = nftsite_build(project)
+    row["output_html_files"] = count_html(project / "output")
+    if cold["returncode"] != 0:
+        say(f"[{entries}] the cold build FAILED (exit {cold['returncode']}):\n{cold.get('error')}")
+        return row
+    cold["entries_per_second"] = round(made.entries / cold["seconds"], 1)
+    say(f"[{entries}] cold {cold['seconds']:.2f} s, peak {cold['peak_mib']} MiB; warm build…")
+    row["warm"] = nftsite_build(project)
+    say(f"[{entries}] warm {row['warm']['seconds']:.2f} s")
+
+    if not args.skip_serve:
+        say(f"[{entries}] serve: {args.edits} edit(s) each of an event, a startup, a template…")
+        serve = row["serve"] = serve_rebuilds(made, args.edits, folder)
+        if "error" in serve:
+            say(f"[{entries}] serve probe FAILED:\n{serve['error']}")
+        else:
+            say(f"[{entries}] serve medians (ms): {serve['median_ms']}")
+            for check in serve["stale"]:
+                say(
+                    f"[{entries}] STALE: the rebuilt {check['page']} misses the edit of {check['path']}"
+                )
+
+    if with_peers:
+        if peers.get("pelican"):
+            say(f"[{entries}] Pelican cold build…")
+            row["pelican"] = peer_build(
+                [str(peers["pelican"]), "content", "-o", "output", "-s", "pelicanconf.py"],
+                made.pelican,  # type: ignore[arg-type]
+                ("output", "cache", "__pycache__"),
+                "output",
+            )
+            say(f"[{entries}] Pelican {row['pelican']['seconds']:.2f} s")
+        if peers.get("hugo"):
+            say(f"[{entries}] Hugo cold build…")
+            row["hugo"] = peer_build(
+                [peers["hugo"], "--quiet"],
+                made.hugo,  # type: ignore[arg-type]
+                ("public", "resources", ".hugo_build.lock"),
+                "public",
+            )
+            say(f"[{entries}] Hugo {row['hugo']['seconds']:.2f} s")
+        for name in ("pelican", "hugo"):
+            if name in row and row[name]["returncode"] != 0:
+                say(f"[{entries}] {name} FAILED:\n{row[name].get('error')}")
+    if args.cleanup:
+        shutil.rmtree(folder, ignore_errors=True)
+    return row
+
+
+# --- Report ---------------------------------------------------------------------------------
+
+
+def get(row: dict[str, Any], *keys: str) -> Any:
+    value: Any = row
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def ok_seconds(row: dict[str, Any], name: str) -> float | None:
+    part = row.get(name)
+    return part["seconds"] if part and part.get("returncode") == 0 else None
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}".replace(",", " ")
+
+
+COLUMNS = (
+    "entries", "cold s", "entries/s", "warm s", "Pelican s", "×Pelican", "Hugo s",
+    "rebuild event ms", "rebuild startup ms", "rebuild template ms", "peak RSS MiB",
+)  # fmt: skip
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    lines = []
+    for row in rows:
+        cold, pelican = ok_seconds(row, "cold"), ok_seconds(row, "pelican")
+        lines.append(
+            (
+                f"{row['entries']:,}".replace(",", " "),
+                fmt(cold),
+                fmt(get(row, "cold", "entries_per_second"), 0),
+                fmt(ok_seconds(row, "warm")),
+                fmt(pelican),
+                fmt(pelican / cold if pelican and cold else None, 2),
+                fmt(ok_seconds(row, "hugo")),
+                fmt(get(row, "serve", "median_ms", "event"), 0),
+                fmt(get(row, "serve", "median_ms", "startup"), 0),
+                fmt(get(row, "serve", "median_ms", "template"), 0),
+                fmt(get(row, "cold", "peak_mib"), 0),
+            )
+        )
+    widths = [max(len(c), *(len(line[i]) for line in lines)) for i, c in enumerate(COLUMNS)]
+    out = [" | ".join(c.rjust(w) for c, w in zip(COLUMNS, widths, strict=True))]
+    out.append("-+-".join("-" * w for w in widths))
+    out += [" | ".join(v.rjust(w) for v, w in zip(line, widths, strict=True)) for line in lines]
+    return "\n".join(out)
+
+
+def verdict(checks: list[tuple[bool, str]]) -> tuple[str, str]:
+    if not checks:
+        return "not measured", ""
+    status = "met" if all(ok for ok, _ in checks) else "NOT MET"
+    return status, "; ".join(text for _, text in checks)
+
+
+def targets(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    by_size = {row["entries"]: row for row in rows}
+    found = []
+
+    checks = []
+    for row in rows:
+        cold, pelican = ok_seconds(row, "cold"), ok_seconds(row, "pelican")
+        if cold and pelican:
+            ratio = pelican / cold
+            checks.append(
+                (
+                    ratio >= 2,
+                    f"{row['entries']}: {cold:.2f} s vs Pelican {pelican:.2f} s = ×{ratio:.2f}",
+                )
+            )
+    found.append(("cold build at least 2× Pelican's speed", *verdict(checks)))
+
+    checks = []
+    row = by_size.get(1000)
+    if row and ok_seconds(row, "warm") and ok_seconds(row, "hugo"):
+        warm, hugo = ok_seconds(row, "warm"), ok_seconds(row, "hugo")
+        checks.append((warm < hugo, f"warm {warm:.2f} s vs Hugo cold {hugo:.2f} s"))  # type: ignore[operator]
+    found.append(("warm build of 1 000 entries faster than Hugo's cold build", *verdict(checks)))
+
+    for size, limit in ((1000, 100), (5000, 500)):
+        checks = []
+        row = by_size.get(size)
+        median = get(row, "serve", "median_ms", "event") if row else None
+        if median is not None:
+            fresh = not get(row, "serve", "stale")  # type: ignore[arg-type]
+            samples = get(row, "serve", "samples_ms", "event")
+            note = "" if fresh else " (but a rebuilt page missed the edit)"
+            checks.append(
+                (median < limit and fresh, f"median {median:.0f} ms, samples {samples}{note}")
+            )
+        found.append(
+            (
+                f"one-event rebuild in serve under {limit} ms at {size:,}".replace(",", " "),
+                *verdict(checks),
+            )
+        )
+
+    checks = []
+    row = by_size.get(20000)
+    peak = get(row, "cold", "peak_mib") if row else None
+    if peak is not None and ok_seconds(row, "cold"):  # type: ignore[arg-type]
+        checks.append((peak <= 1024, f"peak {peak:.0f} MiB of 1024"))
+    found.append(("20 000 entries built within 1 GiB", *verdict(checks)))
+    return [
+        {"target": name, "status": status, "numbers": numbers} for name, status, numbers in found
+    ]
+
+
+def nftsite_version() -> str:
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "nftsite", "templates"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+uncommitted changes in nftsite/ or templates/" if dirty else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument(
+        "--skip-peers", action="store_true", help="do not build with Pelican and Hugo"
+    )
+    parser.add_argument(
+        "--workdir", type=Path, default=None,
+        help="where projects, the Pelican venv and results.json go (default: a new temp folder)",
+    )  # fmt: skip
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generator (1)")
+    parser.add_argument("--edits", type=int, default=3, help="edits per kind in serve (3)")
+    parser.add_argument("--skip-serve", action="store_true", help="do not time serve rebuilds")
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=60,
+        metavar="SECONDS",
+        help="before each measurement, wait up to this long for other processes to go quiet (60)",
+    )
+    parser.add_argument("--no-git", action="store_true", help="do not commit the generated project")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the generated projects of a temp workdir"
+    )
+    args = parser.parse_args(argv)
+    global ENGINE, WAIT_IDLE
+    WAIT_IDLE = args.wait_idle
+    temporary = args.workdir is None
+    args.workdir = (
+        Path(tempfile.mkdtemp(prefix="nftsite-bench-")) if temporary else args.workdir.resolve()
+    )
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    args.cleanup = temporary and not args.keep
+    say(f"Work folder: {args.workdir}")
+    version = nftsite_version()  # before the snapshot: what was copied
+    ENGINE = snapshot_engine(args.workdir)
+
+    peers: dict[str, Any] = {}
+    if not args.skip_peers:
+        peers["pelican"] = ensure_pelican(args.workdir)
+        peers["hugo"] = ensure_hugo()
+    info = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU(s)",
+        "python": platform.python_version(),
+        "nftsite": version,
+        "pelican": version_of([str(peers["pelican"]), "--version"])
+        if peers.get("pelican")
+        else None,
+        "hugo": version_of([peers["hugo"], "version"]) if peers.get("hugo") else None,
+        "seed": args.seed,
+        "git_history": not args.no_git,
+        "now": NOW,
+        "workdir": str(args.workdir),
+    }
+    started = time.perf_counter()
+    rows = [bench_size(size, args, peers) for size in args.sizes]
+    info["total_seconds"] = round(time.perf_counter() - started, 1)
+    verdicts = targets(rows)
+
+    print()
+    print(table(rows))
+    print()
+    for item in verdicts:
+        numbers = f" — {item['numbers']}" if item["numbers"] else ""
+        print(f"{item['target']}: {item['status']}{numbers}")
+    results = args.workdir / "results.json"
+    results.write_text(
+        json.dumps({"run": info, "sizes": rows, "targets": verdicts}, indent=2, ensure_ascii=False)
+    )
+    noise = [
+        value
+        for row in rows
+        for part in ("cold", "warm", "serve", "pelican", "hugo")
+        if (value := get(row, part, "background_cpus")) is not None
+    ]
+    if noise and max(noise) > 0.2:
+        print(
+            f"\nNote: other processes kept up to {max(noise):.1f} of the {os.cpu_count()} CPUs "
+            "busy during some measurements: rerun on an idle machine for stable numbers."
+        )
+    print(f"\nResults: {results} (whole run {info['total_seconds'] / 60:.1f} min)")
+    failed = any(
+        get(row, "cold", "returncode") != 0
+        or get(row, "warm", "returncode") not in (0, None)
+        or get(row, "serve", "error")
+        or get(row, "serve", "stale")
+        for row in rows
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
