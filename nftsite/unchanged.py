@@ -10,7 +10,7 @@ the two, and an output folder nobody touched has nothing to redo.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
@@ -60,8 +60,10 @@ def valid_until(site: Site, now: datetime) -> datetime | None:
         in_feeds = next_end(event, now - months)
         if upcoming is not None:
             moments.append(upcoming)
-        if in_feeds is not None:  # the day before it may leave the feeds, to be safe
-            moments.append(in_feeds + months - timedelta(days=1))
+        if in_feeds is not None:
+            # It leaves the feeds once `now - months` passes its end: never before
+            # `end + months` (month arithmetic clamps), and it is in them at `now`.
+            moments.append(max(in_feeds + months, now))
     return min(moments, default=None)
 
 

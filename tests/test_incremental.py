@@ -275,3 +275,19 @@ def test_a_new_static_file_or_media_is_not_missed_by_the_nothing_changed_check(m
     report = run_at(site, "2026-11-23T12:00:00+01:00")
     assert "Site construit" in report
     assert (site.output / "static" / "nouveau.txt").read_text(encoding="utf-8") == "nouveau"
+
+
+def test_an_event_a_year_old_does_not_stop_the_nothing_changed_check(make_site):
+    """Regression: an event about to leave the feeds' window made every later build redo
+    everything (the boundary was computed a day early, before `now`)."""
+    site = make_site(
+        {
+            **PLACES,
+            "events/ancienne.md": event_text("Ancienne", "2025-11-23 20:00", "le-dome"),
+        }
+    )
+    run_at(site, "2026-11-23T12:00:00+01:00")
+    assert "Rien n'a changé" in run_at(site, "2026-11-23T12:00:00+01:00")
+    later = run_at(site, "2026-11-23T21:30:00+01:00")  # it has left the 12-month window
+    assert "Site construit" in later
+    assert "Ancienne" not in (site.output / "agenda.ics").read_text(encoding="utf-8")
