@@ -15,8 +15,8 @@ from markupsafe import Markup
 
 from .cache import Cache, digest
 from .context import PageToRender
-from .output import Artifact, Kept, Manifest
-from .parallel import parallel_map
+from .output import Artifact, Kept, Manifest, Staging
+from .parallel import parallel_imap
 from .problems import Position, Problems, SourceReporter
 from .urls import output_path
 
@@ -49,6 +49,7 @@ def render_pages(
     manifest: Manifest,
     cache: Cache,
     problems: Problems,
+    staging: Staging | None = None,
 ) -> tuple[dict[str, Artifact], dict[str, str]]:
     """({output path: HTML}, {output path: key}) for every page that rendered.
 
@@ -74,12 +75,13 @@ def render_pages(
             rendered[path] = Kept(key)
         else:
             to_render.append(page)
-    results = parallel_map(partial(render_or_none, environment), to_render)
+    results = parallel_imap(partial(render_or_none, environment), to_render)
     for page, html in zip(to_render, results, strict=True):
         if html is None:  # again here, where the error can be reported with its line
             html = render_reporting(environment, page, templates_root, display_root, problems)
         if html is not None:
-            rendered[output_path(page.url)] = html
+            path = output_path(page.url)
+            rendered[path] = staging.stage(path, html) if staging else html
     return rendered, keys
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .cache import Cache
@@ -29,8 +30,36 @@ class Kept:
     key: str
 
 
-Artifact = bytes | Path | Kept
-"""Rendered bytes, a source file to copy as it is (media, static files), or a kept file."""
+@dataclass(frozen=True)
+class Staged:
+    """Rendered bytes parked beside `output/` until the build is known to have succeeded."""
+
+    path: Path
+    size: int
+    sha256: str
+
+
+class Staging:
+    """A folder beside `output/` (same file system, so moving a file in is a rename) where
+    rendered pages wait, instead of in memory, until the build has succeeded."""
+
+    def __init__(self, output_root: Path) -> None:
+        self.root = output_root.parent / f".{output_root.name}.staging"
+        shutil.rmtree(self.root, ignore_errors=True)  # what a crashed build left behind
+
+    def stage(self, relative: str, data: bytes) -> Staged:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return Staged(path, len(data), hashlib.sha256(data).hexdigest())
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+Artifact = bytes | Path | Kept | Staged
+"""Rendered bytes, a source file to copy as it is (media, static files), a kept file, or a
+staged page."""
 
 
 @dataclass(frozen=True)
@@ -94,13 +123,22 @@ def write_output(
             unchanged += 1
             continue
         target = manifest.root / relative
-        data = artifact.read_bytes() if isinstance(artifact, Path) else artifact
-        sha = hashlib.sha256(data).hexdigest()
-        if _is_unchanged(manifest, relative, data, sha):
-            unchanged += 1
+        if isinstance(artifact, Staged):
+            sha = artifact.sha256
+            if _is_unchanged(manifest, relative, artifact.path.read_bytes, artifact.size, sha):
+                unchanged += 1
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(artifact.path, target)
+                written += 1
         else:
-            _replace(target, data)
-            written += 1
+            data = artifact.read_bytes() if isinstance(artifact, Path) else artifact
+            sha = hashlib.sha256(data).hexdigest()
+            if _is_unchanged(manifest, relative, partial(bytes, data), len(data), sha):
+                unchanged += 1
+            else:
+                _replace(target, data)
+                written += 1
         status = target.stat()
         stamps[relative] = Stamp(status.st_size, status.st_mtime_ns, sha, keys.get(relative, ""))
     removed = _remove_stale(manifest.root, set(artifacts))
@@ -108,11 +146,13 @@ def write_output(
     return WriteReport(written, unchanged, removed)
 
 
-def _is_unchanged(manifest: Manifest, relative: str, data: bytes, sha: str) -> bool:
+def _is_unchanged(
+    manifest: Manifest, relative: str, data: Callable[[], bytes], size: int, sha: str
+) -> bool:
     if manifest.is_untouched(relative):
         return manifest.stamps[relative].sha256 == sha  # as we left it: compare hashes only
     target = manifest.root / relative
-    return target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data
+    return target.is_file() and target.stat().st_size == size and target.read_bytes() == data()
 
 
 def _replace(target: Path, data: bytes) -> None:

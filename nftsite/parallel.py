@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -19,6 +19,8 @@ R = TypeVar("R")
 
 MIN_PER_WORKER = 64
 """Below this many items a worker costs more to start than it saves."""
+MAX_CHUNK = 500
+"""Items sent to a worker at a time: bounds what comes back in one piece."""
 
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """In a worker process only: the function and items it inherited from the build."""
@@ -40,15 +42,22 @@ def cores() -> int:
 
 
 def parallel_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """[function(item) for item in items], spread over the machine's cores when worth it.
+    """[function(item) for item in items], spread over the machine's cores when worth it."""
+    return list(parallel_imap(function, items))
+
+
+def parallel_imap(function: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """function(item) for each item, in order, computed on every core when worth it, and
+    handed over as they come, so the caller need not hold them all at once.
 
     `function` must return picklable results and not depend on state changed after the call
     starts. Where fork is not available, runs in this process.
     """
     workers = min(cores(), len(items) // MIN_PER_WORKER)
     if workers < 2 or sys.platform != "linux":
-        return [function(item) for item in items]
-    size = -(-len(items) // (workers * 4))
+        yield from (function(item) for item in items)
+        return
+    size = min(-(-len(items) // (workers * 4)), MAX_CHUNK)
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
@@ -57,4 +66,5 @@ def parallel_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
         initializer=_start_worker,
         initargs=(function, items),
     ) as pool:
-        return [result for chunk in pool.map(_run_range, ranges) for result in chunk]
+        for chunk in pool.map(_run_range, ranges):
+            yield from chunk

@@ -22,7 +22,7 @@ from .history import current_commit, read_history, report_history
 from .html import make_environment, render_pages
 from .links import check_body_links, check_navigation, failed_outputs
 from .markdown import render_bodies
-from .output import Artifact, Manifest, WriteReport, write_output
+from .output import Artifact, Manifest, Staging, WriteReport, write_output
 from .plan import plan_pages
 from .problems import Problems
 from .redirects import redirects
@@ -132,8 +132,10 @@ def build(
         pages = plan_pages(site, bodies, options.now, media_sizes(media), moved, cache)
         environment = environment or make_environment(options.templates_root)
         manifest = Manifest.load(options.output_root, cache)
+        # Pages wait on disk beside output/, not in memory, until the build has succeeded.
+        staging = Staging(options.output_root) if options.write else None
         html, keys = render_pages(
-            environment, pages, options.templates_root, root, manifest, cache, problems
+            environment, pages, options.templates_root, root, manifest, cache, problems, staging
         )
     with timed(result, "agendas et flux"):
         feeds = {
@@ -152,10 +154,13 @@ def build(
         check_body_links(pages, bodies, config, known, problems)
         check_navigation(config, known, problems)
     result.artifacts, result.pages = artifacts, len(html)
-    if problems.has_errors() or not options.write:
+    if problems.has_errors() or staging is None:
+        if staging is not None:
+            staging.discard()
         return result
     with timed(result, "écriture"):
         result.written = write_output(manifest, artifacts, keys)
+        staging.discard()
         manifest.save(cache)
         record = BuildRecord(
             fingerprint,
