@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .cache import Cache, digest
 from .problems import Position, Problem, Problems, Severity
+from .schedule import Signature, schedule_signature
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -38,8 +39,13 @@ class FileHistory:
     """UTC time of the last commit that changed the file's content."""
     blobs: list[str] = field(default_factory=list)
     """Committed versions of the file, newest first (git object names)."""
-    texts: list[str] = field(default_factory=list)
-    """Committed texts, oldest first (filled for the files that asked for them)."""
+    signatures: list[Signature] = field(default_factory=list)
+    """The schedule of each committed version, oldest first (for the files that asked)."""
+    last_digest: str = ""
+    """A hash of the last committed text, to tell whether the file was edited since."""
+
+    def is_current(self, text: str) -> bool:
+        return bool(self.last_digest) and self.last_digest == digest(text)
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ class History:
         edits; a fixed date outside git — never the clock, so builds stay reproducible."""
         record = self.of(path)
         committed = record.changed_at
-        if record.texts and record.texts[-1] == current_text and committed is not None:
+        if record.is_current(current_text) and committed is not None:
             return committed
         return self.head_time or committed or EPOCH
 
@@ -176,7 +182,9 @@ def _fill_texts(root: Path, records: list[FileHistory]) -> None:
         contents[name] = text.removeprefix("\ufeff").replace("\r\n", "\n")
         position = start + int(size) + 1
     for record in records:
-        record.texts = [contents[blob] for blob in reversed(record.blobs)]
+        texts = [contents[blob] for blob in reversed(record.blobs)]
+        record.signatures = [schedule_signature(text) for text in texts]
+        record.last_digest = digest(texts[-1])
 
 
 def report_history(history: History, problems: Problems) -> None:
