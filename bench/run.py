@@ -218,6 +218,9 @@ def nftsite_env() -> dict[str, str]:
     return env
 
 
+NOTHING_CHANGED_LINE = re.compile(r"Rien n'a changé .*?: (\d+) pages, (\d+) fichiers")
+REPORTED_TIME = re.compile(r", en ([0-9.]+) s\.$")
+"""The build's own total, without starting Python and importing nftsite."""
 STAGE_LINE = re.compile(r"^  (\S.*?)\s+([0-9.]+) ms$")
 SUMMARY_LINE = re.compile(
     r"Site construit : (\d+) pages, (\d+) fichiers \((\d+) écrits, (\d+) inchangés, (\d+) supprimés\)"
@@ -250,6 +253,13 @@ def nftsite_build(project: Path) -> dict[str, Any]:
                 unchanged=int(match[4]),
                 removed=int(match[5]),
             )
+        elif match := NOTHING_CHANGED_LINE.search(line):
+            result.update(
+                pages=int(match[1]), files=int(match[2]), written=0, unchanged=int(match[2])
+            )
+            result["nothing_changed"] = True
+        if match := REPORTED_TIME.search(line):
+            result["reported_seconds"] = float(match[1])
     result["stages_ms"] = stages
     result["sampled_peak_mib"] = run["sampled_peak_mib"]
     result["peak_mib"] = max(result.get("maxrss_self_mib", 0.0), run["sampled_peak_mib"])
