@@ -33,21 +33,25 @@ class FeedItem:
     updated: datetime
 
 
-def _generator(
-    config: SiteConfig,
-    title: str,
-    description: str,
-    page: str,
-    feed: str,
-    items: Sequence[FeedItem],
-) -> FeedGenerator:
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed: its format ("rss" or "atom"), names, page and own address."""
+
+    kind: str
+    title: str
+    description: str
+    page: str
+    feed: str
+
+
+def _generator(config: SiteConfig, spec: FeedSpec, items: Sequence[FeedItem]) -> FeedGenerator:
     generator = FeedGenerator()
-    generator.id(urls.absolute(config.base_url, page))
-    generator.title(title)
-    generator.subtitle(description)
+    generator.id(urls.absolute(config.base_url, spec.page))
+    generator.title(spec.title)
+    generator.subtitle(spec.description)
     # feedgen takes the last link as the RSS channel <link>: the page must come last.
-    generator.link(href=urls.absolute(config.base_url, feed), rel="self")
-    generator.link(href=urls.absolute(config.base_url, page), rel="alternate")
+    generator.link(href=urls.absolute(config.base_url, spec.feed), rel="self")
+    generator.link(href=urls.absolute(config.base_url, spec.page), rel="alternate")
     generator.language(config.language)
     generator.author({"name": config.title, "email": config.contact})
     # An empty feed has no date of its own: a fixed one, never the clock (feedgen's default).
@@ -66,38 +70,20 @@ def _generator(
     return generator
 
 
-def feed_bytes(
-    kind: str,
-    config: SiteConfig,
-    title: str,
-    description: str,
-    page: str,
-    feed: str,
-    items: Sequence[FeedItem],
-) -> bytes:
-    """The feed as `kind` "rss" (RSS 2.0) or "atom" (Atom 1.0)."""
-    generator = _generator(config, title, description, page, feed, items)
+def feed_bytes(config: SiteConfig, spec: FeedSpec, items: Sequence[FeedItem]) -> bytes:
+    """The feed as RSS 2.0 or Atom 1.0, as `spec.kind` says."""
+    generator = _generator(config, spec, items)
     return bytes(
-        generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
+        generator.rss_str(pretty=True) if spec.kind == "rss" else generator.atom_str(pretty=True)
     )
 
 
 def cached_feed(
-    cache: Cache,
-    kind: str,
-    config: SiteConfig,
-    title: str,
-    description: str,
-    page: str,
-    feed: str,
-    items: Sequence[FeedItem],
+    cache: Cache, config: SiteConfig, spec: FeedSpec, items: Sequence[FeedItem]
 ) -> bytes:
     """feed_bytes, made again only when an item or the site changed."""
-    values = tuple(astuple(item) for item in items)
-    inputs = (kind, config, title, description, page, feed, values)
-    return cache.memo(
-        "feed", inputs, partial(feed_bytes, kind, config, title, description, page, feed, items)
-    )
+    inputs = (config, astuple(spec), tuple(astuple(item) for item in items))
+    return cache.memo("feed", inputs, partial(feed_bytes, config, spec, items))
 
 
 def day_start(day: datetime | object, config: SiteConfig) -> datetime:
@@ -147,23 +133,23 @@ def feed_files(site: Site, history: History, now: datetime, cache: Cache) -> dic
                 changed,
             )
         )
-    feed = partial(cached_feed, cache)
-    press_args = (
-        config,
-        f"Communiqués de presse — {config.title}",
-        "Les communiqués de presse de Normandy French Tech.",
-        urls.PRESS,
-    )
-    return {
-        urls.output_path(urls.PRESS_RSS): feed("rss", *press_args, urls.PRESS_RSS, press),
-        urls.output_path(urls.PRESS_ATOM): feed("atom", *press_args, urls.PRESS_ATOM, press),
-        urls.output_path(urls.AGENDA_RSS): feed(
-            "rss",
-            config,
-            f"Prochains événements — {config.title}",
-            "Les prochains événements de l'agenda numérique normand.",
-            urls.AGENDA,
-            urls.AGENDA_RSS,
+    press_title = f"Communiqués de presse — {config.title}"
+    press_text = "Les communiqués de presse de Normandy French Tech."
+    specs_and_items = (
+        (FeedSpec("rss", press_title, press_text, urls.PRESS, urls.PRESS_RSS), press),
+        (FeedSpec("atom", press_title, press_text, urls.PRESS, urls.PRESS_ATOM), press),
+        (
+            FeedSpec(
+                "rss",
+                f"Prochains événements — {config.title}",
+                "Les prochains événements de l'agenda numérique normand.",
+                urls.AGENDA,
+                urls.AGENDA_RSS,
+            ),
             events,
         ),
+    )
+    return {
+        urls.output_path(spec.feed): cached_feed(cache, config, spec, items)
+        for spec, items in specs_and_items
     }
