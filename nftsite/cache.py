@@ -69,7 +69,6 @@ class Cache:
         """The keys in the store, read at the first flush and then maintained."""
         self.memos: dict[tuple[str, tuple[Any, ...]], tuple[tuple[Any, ...], Any]] = {}
         self.memo_used: set[tuple[str, tuple[Any, ...]]] = set()
-        self.hits = self.misses = 0
         self._connection: sqlite3.Connection | None = None
         self._fingerprint = code_fingerprint()
         if path is not None:
@@ -150,9 +149,7 @@ class Cache:
     def get_or_compute(self, namespace: str, key: str, compute: Callable[[], T]) -> T:
         found, value = self.lookup(namespace, key)
         if found:
-            self.hits += 1
             return value  # type: ignore[no-any-return]
-        self.misses += 1
         value = compute()
         self.store(namespace, key, value)
         return value

@@ -154,9 +154,6 @@ class Planner:
     def _place(self, slug: str | None) -> Place | None:
         return self.site.place(slug) if slug is not None else None
 
-    def body(self, source: Source) -> RenderedBody:
-        return self.bodies[source.path]
-
     def _event_view(self, event: Event) -> EventView:
         next_dates: tuple[str, ...] = ()
         if event.recurrence is not None:

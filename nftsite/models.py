@@ -126,10 +126,6 @@ class Event:
     def is_all_day(self) -> bool:
         return not isinstance(self.start, datetime)
 
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status is Status.CANCELLED
-
     def last_day(self) -> date:
         """The last calendar day the event covers, in its own zone."""
         end = self.end or self.start

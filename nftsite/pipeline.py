@@ -74,10 +74,6 @@ class BuildResult:
     on_stage: Callable[[str], None] | None = None
     """Told the name of each stage as it starts (the command line's progress display)."""
 
-    @property
-    def succeeded(self) -> bool:
-        return not self.problems.has_errors()
-
 
 def build(
     options: BuildOptions,
