@@ -4,12 +4,15 @@ Keys are hashes of everything a result depends on (a body's text and the Markdow
 a file's text and the site's configuration, a page's context and its templates), so a stale
 entry can only be missed, never served. The store is one SQLite file under `.cache/`, outside
 `output/`; a store written by another version of nftsite, or one SQLite cannot read, is
-discarded and rebuilt, never trusted. A dictionary in front of it keeps a running preview
+discarded and rebuilt, never trusted. The cache is disposable: whatever goes wrong with the
+store (corrupt pages, a lock held by another program, a full disk) costs a warning and the
+time to recompute, never a failed build. A dictionary in front of it keeps a running preview
 from going to disk at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import sqlite3
@@ -35,7 +38,7 @@ def code_fingerprint() -> str:
         except metadata.PackageNotFoundError:  # pragma: no cover
             parts.append(f"{package}=?")
     source = Path(__file__).parent
-    for path in sorted(source.glob("*.py")):
+    for path in sorted(source.rglob("*.py")):  # the whole package, subpackages included
         parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -71,19 +74,48 @@ class Cache:
         self.memo_used: set[tuple[str, tuple[Any, ...]]] = set()
         self._connection: sqlite3.Connection | None = None
         self._fingerprint = code_fingerprint()
+        self.warnings: list[str] = []
+        """What went wrong with the store, in French; the build reports them as warnings."""
         if path is not None:
             self._open(path)
 
     def _open(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._connection = self._connect(path)
-        except sqlite3.DatabaseError:
-            path.unlink(missing_ok=True)  # corrupt: start again from nothing
-            self._connection = self._connect(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._connection = self._connect(path)
+            except sqlite3.DatabaseError as error:
+                if _is_busy(error):
+                    raise
+                _delete_store(path)  # corrupt: start again from nothing
+                self._connection = self._connect(path)
+        except (sqlite3.Error, OSError) as error:
+            self._give_up(error)
+
+    def _give_up(self, error: Exception) -> None:
+        """Go on without the store for this run; drop it when it is damaged."""
+        if self._connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._connection.close()
+        self._connection = None
+        self.pending.clear()
+        assert self.path is not None
+        shown = self.path.name
+        if isinstance(error, sqlite3.Error) and _is_busy(error):
+            self.warnings.append(
+                f"cache {shown} verrouillé par un autre programme : cette construction "
+                "s'en passe (elle peut être plus lente)"
+            )
+            return
+        with contextlib.suppress(OSError):
+            _delete_store(self.path)
+        self.warnings.append(
+            f"cache {shown} illisible ou impossible à enregistrer ({error}) : il est effacé "
+            "et sera reconstruit"
+        )
 
     def _connect(self, path: Path) -> sqlite3.Connection:
-        connection = sqlite3.connect(path)
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
         # A cache, not a record: after a crash it is at worst unreadable, then rebuilt.
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = OFF")
@@ -105,9 +137,13 @@ class Cache:
         self.loaded.add(namespace)
         if self._connection is None:
             return
-        rows = self._connection.execute(
-            "SELECT key, value FROM entries WHERE namespace = ?", (namespace,)
-        )
+        try:
+            rows = self._connection.execute(
+                "SELECT key, value FROM entries WHERE namespace = ?", (namespace,)
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._give_up(error)
+            return
         for key, value in rows:
             self.stored[(namespace, key)] = value
 
@@ -135,7 +171,10 @@ class Cache:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             self.pending.append((namespace, key, blob))
             if len(self.pending) >= self.WRITE_BATCH:
-                self._write_pending()
+                try:
+                    self._write_pending()
+                except (sqlite3.Error, OSError) as error:
+                    self._give_up(error)
 
     def _write_pending(self) -> None:
         assert self._connection is not None
@@ -190,6 +229,14 @@ class Cache:
         self.loaded.clear()
         if self._connection is None:
             return
+        try:
+            self._write_to_disk(used)
+        except (sqlite3.Error, OSError) as error:
+            self.on_disk = None
+            self._give_up(error)
+
+    def _write_to_disk(self, used: set[tuple[str, str]]) -> None:
+        assert self._connection is not None
         if self.on_disk is None:  # once per process: afterwards kept up to date here
             rows = self._connection.execute("SELECT namespace, key FROM entries")
             self.on_disk = {(namespace, key) for namespace, key in rows}
@@ -201,8 +248,22 @@ class Cache:
 
     def close(self) -> None:
         if self._connection is not None:
-            self._connection.close()
+            with contextlib.suppress(sqlite3.Error):
+                self._connection.close()
             self._connection = None
+
+
+BUSY_TIMEOUT = 2.0
+"""Seconds to wait for a store another program holds before going on without it."""
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _delete_store(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 PLAIN_TYPES = frozenset({str, bytes, int, float, bool, type(None), date, datetime, tuple})

@@ -1,6 +1,7 @@
 """The `nftsite` command: build | check | new | serve.
 
-Exit status: 0 done (warnings allowed), 1 content errors, 2 a mistake in the command itself.
+Exit status: 0 done (warnings allowed), 1 content errors (or a write the system refused),
+2 a mistake in the command itself, 3 an unexpected failure: a defect of nftsite (`crash.py`).
 """
 
 from __future__ import annotations
@@ -11,18 +12,26 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from .config import load_site_config
+from .crash import report_crash
+from .outputfolder import refusal
 from .pipeline import BuildOptions, BuildResult, build
 from .problems import Problems
 from .reports import FORMATS, FORMATTERS
 from .scaffold import KINDS, ScaffoldError, create_entry
 
 EXIT_OK, EXIT_CONTENT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # the shell's own convention for Ctrl-C
 SITE_ZONE = ZoneInfo("Europe/Paris")
+
+
+NOW_YEARS = range(1970, 2200)
+"""The years `--now` may name: those the content's dates may use (see docs/guide-contenu.md)."""
 
 
 def parse_now(text: str) -> datetime:
@@ -33,6 +42,11 @@ def parse_now(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"date invalide « {text} » : écrivez par exemple 2026-11-23T12:00:00+01:00"
         ) from None
+    if moment.year not in NOW_YEARS:
+        raise argparse.ArgumentTypeError(
+            f"date hors limites « {text} » : l'année doit être entre {NOW_YEARS[0]} "
+            f"et {NOW_YEARS[-1]}"
+        )
     return moment if moment.tzinfo else moment.replace(tzinfo=SITE_ZONE)
 
 
@@ -107,10 +121,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.root / "content").is_dir():
         print(f"nftsite : pas de dossier content/ dans {args.root.resolve()}", file=sys.stderr)
         return EXIT_USAGE
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("\nnftsite : interrompu ; output/ n'a pas été modifié.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a defect: never a bare traceback to the comms team
+        return report_crash(error, args.root)
 
 
 def run_build(args: argparse.Namespace) -> int:
+    if args.command == "build" and args.output is not None:
+        why = refusal(args.root, args.output)
+        if why:
+            print(f"nftsite : --output refusé : {why}.", file=sys.stderr)
+            return EXIT_USAGE
     options = BuildOptions(
         root=args.root,
         now=args.now or datetime.now(UTC),
@@ -124,7 +149,7 @@ def run_build(args: argparse.Namespace) -> int:
     # (a third of a warm build's time). Reference counting still frees what dies.
     gc.disable()
     try:
-        result = build(options, on_stage=progress)
+        result = build(options, on_stage=progress, on_wait=partial(say_waiting, options))
     finally:
         gc.enable()
     if progress is not None:
@@ -134,6 +159,15 @@ def run_build(args: argparse.Namespace) -> int:
     else:  # machine formats go to stdout, alone, so they can be piped
         sys.stdout.write(FORMATTERS[args.format](result.problems))
     return EXIT_CONTENT_ERRORS if result.problems.has_errors() else EXIT_OK
+
+
+def say_waiting(options: BuildOptions) -> None:
+    print(
+        f"Une autre construction écrit déjà dans {options.output_root} : "
+        "j'attends qu'elle se termine…",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def run_new(args: argparse.Namespace) -> int:

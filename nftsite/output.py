@@ -1,9 +1,12 @@
-"""Stage 5, write: bring `output/` to the rendered state, touching only files that changed.
+"""Stage 5, write: replace `output/` by the new tree in one step, once it is complete.
 
-Nothing is written until every page rendered without an error, so a failed build leaves
-`output/` exactly as it was. Each changed file is written beside its target and renamed into
-place, so a reader (or a web server) never sees half a file; unchanged files keep their bytes
-and their modification time.
+The new tree is assembled beside `output/` (the staging folder, on the same file system):
+pages are rendered straight into it, files that did not change are hard links to the old
+ones (so they keep their bytes and modification time, and cost no copy), the rest are
+written. Once every file is there and checked, the two folders are exchanged at once
+(`swap.py`): at every instant `output/` is exactly the old tree or exactly the new one, and a
+failed, killed or interrupted build leaves it as it was. Nothing after the exchange can fail
+the build.
 
 The manifest remembers, for every file the last build wrote, its size, mtime, hash and the
 key of what it was made from (a page's templates and context). A page whose key is unchanged
@@ -15,12 +18,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from .cache import Cache
+from .outputfolder import MARKER, MARKER_TEXT, beside
+from .swap import exchange
 
 
 @dataclass(frozen=True)
@@ -37,24 +42,6 @@ class Staged:
     path: Path
     size: int
     sha256: str
-
-
-class Staging:
-    """A folder beside `output/` (same file system, so moving a file in is a rename) where
-    rendered pages wait, instead of in memory, until the build has succeeded."""
-
-    def __init__(self, output_root: Path) -> None:
-        self.root = output_root.parent / f".{output_root.name}.staging"
-        shutil.rmtree(self.root, ignore_errors=True)  # what a crashed build left behind
-
-    def stage(self, relative: str, data: bytes) -> Staged:
-        path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        return Staged(path, len(data), hashlib.sha256(data).hexdigest())
-
-    def discard(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 Artifact = bytes | Path | Kept | Staged
@@ -93,7 +80,7 @@ class Manifest:
             return False
         try:
             status = (self.root / relative).stat()
-        except FileNotFoundError:
+        except OSError:  # gone, or a name the system refuses
             return False
         return (status.st_size, status.st_mtime_ns) == (stamp.size, stamp.mtime_ns)
 
@@ -101,6 +88,46 @@ class Manifest:
         """The file was made from `key` and nobody touched it since."""
         stamp = self.stamps.get(relative)
         return stamp is not None and stamp.key == key and self.is_untouched(relative)
+
+
+class WriteFailure(Exception):
+    """The system refused a write (disk full, permission, name too long…): `output/` is
+    untouched and the build reports it in French."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(f"{path}: {error}")
+        self.path = path
+        self.error = error
+
+
+class Staging:
+    """The next output tree, assembled beside `output/` until it is complete.
+
+    Made under the output folder's lock (`outputfolder.exclusive`), so what is found there is
+    what a killed build left behind: it is removed first.
+    """
+
+    def __init__(self, output_root: Path) -> None:
+        self.output_root = output_root
+        self.root = beside(output_root, "staging")
+        remove_tree(self.root)
+        try:
+            self.root.mkdir(parents=True)
+        except OSError as error:
+            raise WriteFailure(self.root, error) from error
+
+    def stage(self, relative: str, data: bytes) -> Staged:
+        """Write a rendered file at its place in the new tree."""
+        path = self.root / relative
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as error:
+            raise WriteFailure(self.output_root / relative, error) from error
+        return Staged(path, len(data), hashlib.sha256(data).hexdigest())
+
+    def discard(self) -> None:
+        remove_tree(self.root)
 
 
 @dataclass(frozen=True)
@@ -111,39 +138,84 @@ class WriteReport:
 
 
 def write_output(
-    manifest: Manifest, artifacts: Mapping[str, Artifact], keys: Mapping[str, str]
+    manifest: Manifest, artifacts: Mapping[str, Artifact], keys: Mapping[str, str], staging: Staging
 ) -> WriteReport:
-    """Make the output folder hold exactly `artifacts`; `keys` says what pages were made from."""
-    manifest.root.mkdir(parents=True, exist_ok=True)
+    """Make the output folder hold exactly `artifacts`; `keys` says what pages were made from.
+
+    Raises WriteFailure, with `output/` untouched, when the system refuses a write.
+    """
+    output = manifest.root
     stamps: dict[str, Stamp] = {}
     written = unchanged = 0
     for relative, artifact in sorted(artifacts.items()):
-        if isinstance(artifact, Kept):
-            stamps[relative] = manifest.stamps[relative]
-            unchanged += 1
-            continue
-        target = manifest.root / relative
-        if isinstance(artifact, Staged):
-            sha = artifact.sha256
-            if _is_unchanged(manifest, relative, artifact.path.read_bytes, artifact.size, sha):
-                unchanged += 1
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(artifact.path, target)
-                written += 1
-        else:
-            data = artifact.read_bytes() if isinstance(artifact, Path) else artifact
-            sha = hashlib.sha256(data).hexdigest()
-            if _is_unchanged(manifest, relative, partial(bytes, data), len(data), sha):
-                unchanged += 1
-            else:
-                _replace(target, data)
-                written += 1
-        status = target.stat()
+        target = staging.root / relative
+        try:
+            linked, sha = _fill(manifest, relative, artifact, target)
+            status = target.stat()
+        except OSError as error:
+            raise WriteFailure(output / relative, error) from error
+        unchanged += linked
+        written += not linked
         stamps[relative] = Stamp(status.st_size, status.st_mtime_ns, sha, keys.get(relative, ""))
-    removed = _remove_stale(manifest.root, set(artifacts))
+    try:
+        _mark(output, staging.root)
+        _verify(staging.root, stamps)
+        removed = len(files_in(output) - set(stamps)) if output.is_dir() else 0
+        if written or removed or not (output / MARKER).is_file():
+            exchange(staging.root, output)
+        # else output/ already is the new tree, folders included: leave it as it is
+    except OSError as error:
+        raise WriteFailure(output, error) from error
+    staging.discard()  # the old tree now (or the unused copy); if it fails, the next build
     manifest.stamps = stamps
     return WriteReport(written, unchanged, removed)
+
+
+def _fill(
+    manifest: Manifest, relative: str, artifact: Artifact, target: Path
+) -> tuple[bool, str]:
+    """Put the file at its place in the new tree: (is it the old file, linked?, its hash)."""
+    old = manifest.root / relative
+    if isinstance(artifact, Kept):
+        _link(old, target)
+        return True, manifest.stamps[relative].sha256
+    if isinstance(artifact, Staged):
+        sha = artifact.sha256
+        if _is_unchanged(manifest, relative, artifact.path.read_bytes, artifact.size, sha):
+            target.unlink()
+            _link(old, target)
+            return True, sha
+        return False, sha
+    data = artifact.read_bytes() if isinstance(artifact, Path) else artifact
+    sha = _hash(data)
+    if _is_unchanged(manifest, relative, lambda: data, len(data), sha):
+        _link(old, target)
+        return True, sha
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return False, sha
+
+
+def _mark(output: Path, tree: Path) -> None:
+    """The marker file that lets later builds replace this tree (the old one kept as is)."""
+    old = output / MARKER
+    if old.is_file() and old.read_text(encoding="utf-8", errors="replace") == MARKER_TEXT:
+        _link(old, tree / MARKER)
+    else:
+        (tree / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _link(old: Path, target: Path) -> None:
+    """The old file in the new tree, as a hard link (same bytes, same mtime, no copy)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, target)
+    except OSError:  # a file system without hard links, or not ours to link
+        shutil.copy2(old, target)
 
 
 def _is_unchanged(
@@ -155,35 +227,39 @@ def _is_unchanged(
     return target.is_file() and target.stat().st_size == size and target.read_bytes() == data()
 
 
-def _replace(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_dir():
-        shutil.rmtree(target)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+def _verify(tree: Path, stamps: Mapping[str, Stamp]) -> None:
+    """Every file of the new tree is there with its size, and nothing else."""
+    found = files_in(tree) - {MARKER}
+    if found != set(stamps):
+        missing = sorted(set(stamps) - found)[:3] or sorted(found - set(stamps))[:3]
+        raise OSError(0, f"arbre incomplet ({', '.join(missing)})", str(tree))
+    for relative, stamp in stamps.items():
+        if (tree / relative).stat().st_size != stamp.size:
+            raise OSError(0, f"taille inattendue de {relative}", str(tree))
 
 
 def files_in(output_root: Path) -> set[str]:
-    """Every file in the output folder, as relative POSIX paths."""
+    """Every file in the output folder, as relative POSIX paths (the marker aside)."""
     found: set[str] = set()
     for folder, _, files in os.walk(output_root):
         base = Path(folder).relative_to(output_root).as_posix()
         found.update(name if base == "." else f"{base}/{name}" for name in files)
+    found.discard(MARKER)
     return found
 
 
-def _remove_stale(output_root: Path, keep: set[str]) -> int:
-    """Delete every file this build did not produce (output/ is nftsite's alone: a file put
-    there by hand goes too), then the folders left empty."""
-    removed = 0
-    for folder, _, files in os.walk(output_root, topdown=False):
-        base = Path(folder)
-        for name in files:
-            path = base / name
-            if path.relative_to(output_root).as_posix() not in keep:
-                path.unlink()
-                removed += 1
-        if base != output_root and not any(base.iterdir()):
-            base.rmdir()
-    return removed
+def remove_tree(path: Path) -> None:
+    """Remove a folder we made, even where its subfolders were made read-only."""
+
+    def make_writable_and_retry(function: Callable[..., object], name: str, _: object) -> None:
+        parent = os.path.dirname(name)
+        try:
+            os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+            function(name)
+        except OSError:
+            pass  # left for the next build, which tries again
+
+    if path.is_symlink():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path, onerror=make_writable_and_retry)

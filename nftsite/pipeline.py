@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -22,9 +22,11 @@ from .history import current_commit, read_history, report_history
 from .html import make_environment, render_pages
 from .links import check_body_links, check_navigation, failed_outputs
 from .markdown import render_bodies
-from .output import Artifact, Manifest, Staging, WriteReport, write_output
+from .oserrors import cause
+from .output import Artifact, Manifest, Staging, WriteFailure, WriteReport, write_output
+from .outputfolder import exclusive
 from .plan import plan_pages
-from .problems import Problems
+from .problems import Position, Problem, Problems, Severity
 from .redirects import redirects
 from .site import link_site
 from .sources import discover
@@ -80,17 +82,39 @@ def build(
     cache: Cache | None = None,
     environment: Environment | None = None,
     on_stage: Callable[[str], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> BuildResult:
-    """Run every stage, collecting problems; write `output/` only if there is no error.
+    """Run every stage, collecting problems; replace `output/` only if there is no error.
 
     A running preview passes the same `cache` and Jinja `environment` to every rebuild, so
     compiled templates and unchanged results are reused (Jinja reloads a changed template).
+    A build that writes holds the output folder's lock (`on_wait` is told when it must wait
+    for another build); one that does not (`check`) reads nothing of `output/`.
     """
     result = BuildResult(on_stage=on_stage)
+    options = replace(options, output=options.output_root.resolve())
+    if cache is None:
+        cache = Cache(options.root.resolve() / CACHE_FILE if options.use_cache else None)
+    try:
+        if not options.write:
+            return _build(options, cache, environment, result)
+        with exclusive(options.output_root, on_wait):
+            return _build(options, cache, environment, result)
+    finally:
+        for warning in cache.warnings:
+            result.problems.add(
+                Problem(
+                    str(CACHE_FILE.parent) + "/", Position(), "", warning, severity=Severity.WARNING
+                )
+            )
+        cache.warnings.clear()
+
+
+def _build(
+    options: BuildOptions, cache: Cache, environment: Environment | None, result: BuildResult
+) -> BuildResult:
     problems = result.problems
     root, content_root = options.root.resolve(), options.content_root.resolve()
-    if cache is None:
-        cache = Cache(root / CACHE_FILE if options.use_cache else None)
     with timed(result, "chargement"):
         config = load_site_config(content_root, root, problems, cache)
         sources = discover(content_root, root, problems)
@@ -123,41 +147,45 @@ def build(
         report_history(history, problems)
     with timed(result, "markdown"):
         bodies = render_bodies(site.entries(), cache)
-    with timed(result, "pages"):
-        moved = redirects(list(site.entries()), history)
-        pages = plan_pages(site, bodies, options.now, media_sizes(media), moved, cache)
-        environment = environment or make_environment(options.templates_root)
-        manifest = Manifest.load(options.output_root, cache)
-        # Pages wait on disk beside output/, not in memory, until the build has succeeded.
-        staging = Staging(options.output_root) if options.write else None
-        html, keys = render_pages(
-            environment, pages, options.templates_root, root, manifest, cache, problems, staging
-        )
-    with timed(result, "agendas et flux"):
-        feeds = {
-            **calendar_files(site, history, bodies, options.now, cache),
-            **feed_files(site, history, options.now, cache),
+    # Pages wait in the next output tree, beside output/, until the build has succeeded.
+    staging = None
+    try:
+        with timed(result, "pages"):
+            moved = redirects(list(site.entries()), history)
+            pages = plan_pages(site, bodies, options.now, media_sizes(media), moved, cache)
+            environment = environment or make_environment(options.templates_root)
+            manifest = Manifest.load(options.output_root, cache)
+            staging = Staging(options.output_root) if options.write else None
+            html, keys = render_pages(
+                environment,
+                pages,
+                options.templates_root,
+                root,
+                manifest,
+                cache,
+                problems,
+                staging,
+            )
+        with timed(result, "agendas et flux"):
+            feeds = {
+                **calendar_files(site, history, bodies, options.now, cache),
+                **feed_files(site, history, options.now, cache),
+            }
+        artifacts: dict[str, Artifact] = {
+            **static_files(root),
+            **media,
+            **html,
+            **feeds,
+            **crawl.crawler_files(pages, config.base_url),
         }
-    artifacts: dict[str, Artifact] = {
-        **static_files(root),
-        **media,
-        **html,
-        **feeds,
-        **crawl.crawler_files(pages, config.base_url),
-    }
-    with timed(result, "vérification des liens"):
-        known = set(artifacts) | failed_outputs(sources, entries, site)
-        check_body_links(pages, bodies, config, known, problems)
-        check_navigation(config, known, problems)
-    result.artifacts, result.pages = artifacts, len(html)
-    if problems.has_errors() or staging is None:
-        if staging is not None:
-            staging.discard()
-        return result
-    with timed(result, "écriture"):
-        result.written = write_output(manifest, artifacts, keys)
-        staging.discard()
-        manifest.save(cache)
+        with timed(result, "vérification des liens"):
+            known = set(artifacts) | failed_outputs(sources, entries, site)
+            check_body_links(pages, bodies, config, known, problems)
+            check_navigation(config, known, problems)
+        result.artifacts, result.pages = artifacts, len(html)
+        if problems.has_errors() or staging is None:
+            return result
+        # Everything that can fail comes before output/ is replaced; nothing after it can.
         record = BuildRecord(
             fingerprint,
             options.now,
@@ -166,9 +194,28 @@ def build(
             len(artifacts),
             tuple(problems.warnings),
         )
-        cache.store("build-record", record_key(options.output_root, options.drafts), record)
-        cache.flush()
+        with timed(result, "écriture"):
+            result.written = write_output(manifest, artifacts, keys, staging)
+    except WriteFailure as failure:
+        report_write_failure(failure, root, problems)
+        return result
+    finally:
+        if staging is not None:
+            staging.discard()
+    manifest.save(cache)
+    cache.store("build-record", record_key(options.output_root, options.drafts), record)
+    cache.flush()
     return result
+
+
+def report_write_failure(failure: WriteFailure, root: Path, problems: Problems) -> None:
+    """The system refused a write: said in French, at the path it refused."""
+    what, remedy = cause(failure.error)
+    try:
+        shown = failure.path.relative_to(root).as_posix()
+    except ValueError:
+        shown = str(failure.path)
+    problems.add(Problem(shown, Position(), "", f"écriture impossible : {what}", remedy))
 
 
 @contextmanager
