@@ -21,10 +21,10 @@ LOG_FOLDER = Path(".cache")
 def report_crash(error: BaseException, root: Path, stream: TextIO = sys.stderr) -> int:
     """Write the traceback to a log file and say where, in one French line; exit status 3."""
     log = write_log(error, root)
-    where = f"le détail est dans {_shown(log)}" if log else "le détail n'a pas pu être enregistré"
+    where = f"Le détail est dans {_shown(log)}" if log else "Le détail n'a pas pu être enregistré"
     print(
         f"nftsite : erreur inattendue ({type(error).__name__}) — c'est un défaut de nftsite, "
-        f"pas de votre contenu ; output/ n'a pas été modifié. {where.capitalize()} : "
+        f"pas de votre contenu ; output/ n'a pas été modifié. {where} : "
         "transmettez-le à l'équipe technique.",
         file=stream,
     )

@@ -6,6 +6,7 @@ The comms team reads these, so each names the cause and what to do, never an err
 from __future__ import annotations
 
 import errno
+from pathlib import Path
 
 CAUSES = {
     errno.ENOSPC: ("disque plein", "libérez de la place sur le disque, puis relancez"),
@@ -34,3 +35,13 @@ def cause(error: OSError) -> tuple[str, str]:
         return CAUSES[error.errno]
     detail = error.strerror or type(error).__name__
     return f"erreur du système ({detail})", "relancez ; si cela se répète, signalez-le"
+
+
+class WriteFailure(Exception):
+    """The system refused a write (disk full, permission, name too long…): `output/` is
+    untouched and the build reports it in French."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(f"{path}: {error}")
+        self.path = path
+        self.error = error

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
+from .oserrors import WriteFailure
 from .outputfolder import MARKER, MARKER_TEXT, beside
 from .swap import exchange
 
@@ -88,16 +89,6 @@ class Manifest:
         """The file was made from `key` and nobody touched it since."""
         stamp = self.stamps.get(relative)
         return stamp is not None and stamp.key == key and self.is_untouched(relative)
-
-
-class WriteFailure(Exception):
-    """The system refused a write (disk full, permission, name too long…): `output/` is
-    untouched and the build reports it in French."""
-
-    def __init__(self, path: Path, error: OSError) -> None:
-        super().__init__(f"{path}: {error}")
-        self.path = path
-        self.error = error
 
 
 class Staging:
@@ -171,9 +162,7 @@ def write_output(
     return WriteReport(written, unchanged, removed)
 
 
-def _fill(
-    manifest: Manifest, relative: str, artifact: Artifact, target: Path
-) -> tuple[bool, str]:
+def _fill(manifest: Manifest, relative: str, artifact: Artifact, target: Path) -> tuple[bool, str]:
     """Put the file at its place in the new tree: (is it the old file, linked?, its hash)."""
     old = manifest.root / relative
     if isinstance(artifact, Kept):

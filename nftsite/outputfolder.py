@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .oserrors import WriteFailure
+
 MARKER = ".nftsite-output"
 """Written at the top of every output folder: "nftsite made this folder and may replace it"."""
 MARKER_TEXT = "Dossier produit par nftsite : il est remplacé à chaque construction.\n"
@@ -72,8 +74,12 @@ def beside(output: Path, suffix: str) -> Path:
 def exclusive(output: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold the output folder's lock; if another build holds it, say so and wait for it."""
     lock_path = beside(output, "lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+b") as lock:
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(lock_path, "a+b")  # noqa: SIM115 (closed below, after the finally)
+    except OSError as error:
+        raise WriteFailure(lock_path, error) from error
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

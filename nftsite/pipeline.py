@@ -22,8 +22,8 @@ from .history import current_commit, read_history, report_history
 from .html import make_environment, render_pages
 from .links import check_body_links, check_navigation, failed_outputs
 from .markdown import render_bodies
-from .oserrors import cause
-from .output import Artifact, Manifest, Staging, WriteFailure, WriteReport, write_output
+from .oserrors import WriteFailure, cause
+from .output import Artifact, Manifest, Staging, WriteReport, write_output
 from .outputfolder import exclusive
 from .plan import plan_pages
 from .problems import Position, Problem, Problems, Severity
@@ -100,6 +100,9 @@ def build(
             return _build(options, cache, environment, result)
         with exclusive(options.output_root, on_wait):
             return _build(options, cache, environment, result)
+    except WriteFailure as failure:  # the lock file could not be made
+        report_write_failure(failure, options.root.resolve(), result.problems)
+        return result
     finally:
         for warning in cache.warnings:
             result.problems.add(
