@@ -3,22 +3,28 @@
 The preview is built into its own folder (`.cache/preview/`), never into `output/`, so the
 drafts it shows can never be published by mistake. While the content has an error, every
 page answers 500 with the problems — the same text as in the terminal — and the browser
-reloads by itself once the file is fixed. Nothing a content file does can stop the server.
+reloads by itself once the file is fixed. Nothing a content file does can stop the server:
+when a rebuild crashes (a defect, not a content mistake), every page answers 500 with a short
+French page naming the log that holds the traceback, never the previous version with a 200.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import html
 import mimetypes
+import sqlite3
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment
 
@@ -26,9 +32,12 @@ from .cache import Cache
 from .html import make_environment
 from .pipeline import BuildOptions, BuildResult, build
 from .reports import as_text
+from .request_paths import Refusal, url_path
 
 PREVIEW_FOLDER = Path(".cache") / "preview"
 PREVIEW_CACHE_FILE = Path(".cache") / "preview.sqlite3"
+CRASH_LOG_FILE = Path(".cache") / "serve-crash.log"
+"""The traceback of the last crash of the preview (overwritten by the next one)."""
 FULL_COLLECTION_EVERY = 20
 """Rebuilds between two full garbage collections of a long-running preview."""
 CONTENT_TYPES = {
@@ -69,13 +78,36 @@ class Preview:
     environment: Environment | None = field(default=None, init=False)
     rebuilds: int = field(default=0, init=False)
     """Kept across rebuilds: after the first, only what a change touches is redone."""
+    crash_details: str | None = field(default=None, init=False)
+    """Where the traceback of the last rebuild is, while that rebuild crashed; else None."""
 
     @property
     def folder(self) -> Path:
         return self.options.output_root
 
+    def refresh(self, changed: Iterable[str] = ()) -> None:
+        """What the file watcher calls: a rebuild that never raises. A crash is logged, and
+        every page shows the crash page until a rebuild succeeds."""
+        try:
+            self.rebuild(changed)
+        except Exception as error:
+            self.crash_details = record_crash(self.options.root, traceback.format_exc())
+            self.result = None
+            if self.cache is not None:  # it may hold half a build: start again from disk
+                with contextlib.suppress(sqlite3.Error):
+                    self.cache.close()
+            self.cache = self.environment = None
+            print(
+                f"nftsite : erreur inattendue ({type(error).__name__}) pendant la construction "
+                "de l'aperçu — c'est un défaut de nftsite ; le détail est dans "
+                f"{self.crash_details}. La page d'erreur s'affiche.",
+                file=sys.stderr,
+                flush=True,
+            )
+
     def rebuild(self, changed: Iterable[str] = ()) -> BuildResult:
-        """Build again with "now" moved on; never raises for a content or template mistake."""
+        """Build again with "now" moved on; never raises for a content or template mistake
+        (an unexpected exception propagates: `refresh` is the watcher's safe entry)."""
         started = time.perf_counter()
         if self.cache is None:
             # Its own store: the preview includes drafts, the published build does not.
@@ -91,7 +123,7 @@ class Preview:
             gc.unfreeze()
             gc.collect()
         gc.freeze()
-        self.result = result
+        self.result, self.crash_details = result, None
         elapsed = (time.perf_counter() - started) * 1000
         if result.problems.has_errors():
             print(as_text(result.problems), file=sys.stderr, end="")
@@ -110,6 +142,33 @@ class Preview:
         return result
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        """The WSGI app. An unexpected error while answering is logged and gets the crash page:
+        the server's own traceback never reaches the terminal."""
+        try:
+            return self.answer(environ, start_response)
+        except Exception as error:
+            where = record_crash(self.options.root, traceback.format_exc())
+            print(
+                f"nftsite : erreur inattendue ({type(error).__name__}) en répondant à une "
+                f"requête — c'est un défaut de nftsite ; le détail est dans {where}.",
+                file=sys.stderr,
+                flush=True,
+            )
+            return self.respond(
+                start_response,
+                "500 Internal Server Error",
+                crash_page(where, during="en répondant à cette adresse"),
+                CONTENT_TYPES[".html"],
+            )
+
+    def answer(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        if self.crash_details is not None:
+            return self.respond(
+                start_response,
+                "500 Internal Server Error",
+                crash_page(self.crash_details),
+                CONTENT_TYPES[".html"],
+            )
         if self.result is not None and self.result.problems.has_errors():
             return self.respond(
                 start_response,
@@ -117,12 +176,15 @@ class Preview:
                 error_page(self.result),
                 CONTENT_TYPES[".html"],
             )
-        path = environ.get("PATH_INFO", "/")
+        path = url_path(environ.get("PATH_INFO") or "/")
+        if isinstance(path, Refusal):
+            return self.respond(
+                start_response, path.status, refusal_page(path), CONTENT_TYPES[".html"]
+            )
         target = self.resolve(path)
         if target is None:
-            if not path.endswith("/") and (self.folder / path.lstrip("/") / "index.html").is_file():
-                start_response("301 Moved Permanently", [("Location", path + "/")])
-                return [b""]
+            if not path.endswith("/") and self.resolve(path + "/") is not None:
+                return self.redirect(start_response, path, environ.get("QUERY_STRING", ""))
             page = self.folder / "404.html"
             body = page.read_bytes() if page.is_file() else b"Page introuvable"
             return self.respond(start_response, "404 Not Found", body, CONTENT_TYPES[".html"])
@@ -133,11 +195,25 @@ class Preview:
         relative = url_path.lstrip("/")
         if relative == "" or relative.endswith("/"):
             relative += "index.html"
-        root = self.folder.resolve()
-        candidate = (root / relative).resolve()
-        if not candidate.is_relative_to(root) or not candidate.is_file():
+        try:
+            root = self.folder.resolve()
+            candidate = (root / relative).resolve()
+            if not candidate.is_relative_to(root) or not candidate.is_file():
+                return None
+        except (OSError, ValueError, RuntimeError):  # what the file system cannot name
             return None
         return candidate
+
+    def redirect(self, start_response: StartResponse, path: str, query: str) -> list[bytes]:
+        """A folder asked without its final slash. The location is rebuilt from its names:
+        `//agenda` must not send the browser to `//agenda/`, which is another host."""
+        names = [name for name in path.split("/") if name]
+        location = quote("/" + "/".join(names) + "/") + (f"?{query}" if query else "")
+        start_response(
+            "301 Moved Permanently",
+            [("Location", location), ("Content-Length", "0"), ("Cache-Control", "no-store")],
+        )
+        return [b""]
 
     @staticmethod
     def respond(start_response: StartResponse, status: str, body: bytes, kind: str) -> list[bytes]:
@@ -193,18 +269,78 @@ Le site en ligne n'est pas touché.</p>
 """.encode()
 
 
+def small_page(title: str, *paragraphs: str) -> bytes:
+    """A plain French page of the preview itself (crash, refused address)."""
+    text = "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs)
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)} — aperçu</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem;
+  color: #1a1a2e; line-height: 1.5; }}
+h1 {{ color: #a1001c; }} code {{ background: #f3f5fa; padding: 0.2rem 0.4rem; }}
+</style>
+</head>
+<body>
+<main>
+<h1>{html.escape(title)}</h1>
+{text}</main>
+</body>
+</html>
+""".encode()
+
+
+def crash_page(details: str, during: str = "pendant la construction de l'aperçu") -> bytes:
+    """The page of every URL after a crashed rebuild: no stale page, and where to look."""
+    return small_page(
+        "Erreur inattendue",
+        f"Erreur inattendue {during} : le détail est dans <code>{html.escape(details)}</code>.",
+        "Ce n'est pas un message prévu mais un défaut de nftsite : transmettez ce fichier à "
+        "l'équipe technique. Annuler votre dernière modification rétablit souvent l'aperçu ; "
+        "cette page se recharge d'elle-même à la prochaine modification.",
+    )
+
+
+def refusal_page(refusal: Refusal) -> bytes:
+    return small_page(
+        "Adresse refusée",
+        f"Adresse refusée : {html.escape(refusal.reason)}.",
+        "Vérifiez l'adresse dans la barre du navigateur, ou revenez à <a href=\"/\">l'accueil</a>.",
+    )
+
+
+def record_crash(root: Path, details: str) -> str:
+    """Write a traceback to the crash log; the path to show, or « le terminal » when the log
+    cannot be written (the traceback is then printed there)."""
+    log = root / CRASH_LOG_FILE
+    stamp = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(f"nftsite serve, {stamp}\n\n{details}", encoding="utf-8")
+    except OSError:
+        print(details, file=sys.stderr, end="")
+        return "le terminal"
+    try:
+        return log.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return log.as_posix()
+
+
 def serve(root: Path, host: str, port: int, now: datetime | None = None) -> int:
     """Build the preview, serve it with live reload, rebuild on every change. Ctrl-C stops."""
-    from livereload import Server
+    from .preview_http import PreviewServer  # imports tornado: only when serving
 
     options = BuildOptions(
         root=root, now=now or datetime.now(UTC), output=root / PREVIEW_FOLDER, drafts=True
     )
     preview = Preview(options, clock=(lambda: now) if now else (lambda: datetime.now(UTC)))
-    preview.rebuild()
-    server = Server(app=preview)
+    preview.refresh()
+    server = PreviewServer(app=preview)
     for folder in ("content", "templates", "static"):
-        server.watch(str(root / folder), preview.rebuild)
+        server.watch(str(root / folder), preview.refresh)
     print(f"Aperçu sur http://{host}:{port}/ — Ctrl-C pour arrêter.", file=sys.stderr, flush=True)
     try:
         server.serve(host=host, port=port, debug=False, restart_delay=0)

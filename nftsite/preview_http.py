@@ -1,0 +1,104 @@
+"""The HTTP side of `nftsite serve`: tornado's requests to the WSGI preview and back.
+
+livereload's own WSGI container answers HEAD with a body (tornado then drops the connection
+with a traceback), rewrites Content-Length to 0 for it, and injects its script into any body
+that holds `</head>`, a calendar included. This one answers HEAD with the headers of the GET,
+injects the script into HTML pages only, and reads nothing from the request that could raise.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from io import BytesIO
+from typing import Any
+
+from livereload import Server
+from tornado import httputil, web
+from tornado.escape import url_unescape
+from tornado.log import access_log
+
+HEAD_END = b"</head>"
+LOGGED_TARGET_CHARS = 200
+"""An over-long URL is cut in the terminal's request log."""
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class PreviewContainer:
+    """Runs the WSGI preview for each tornado request and writes its answer."""
+
+    def __init__(self, app: WsgiApp, script: bytes) -> None:
+        self.app = app
+        self.script = script
+
+    def __call__(self, request: httputil.HTTPServerRequest) -> None:
+        answer: dict[str, Any] = {}
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
+            answer["status"], answer["headers"] = status, headers
+            return lambda _: None
+
+        body = b"".join(self.app(environ(request), start_response))
+        code, _, reason = answer["status"].partition(" ")
+        headers = httputil.HTTPHeaders()
+        for name, value in answer["headers"]:
+            if name.lower() != "content-length":
+                headers.add(name, value)
+        if "html" in headers.get("Content-Type", "") and HEAD_END in body:
+            body = body.replace(HEAD_END, self.script + HEAD_END, 1)
+        headers["Content-Length"] = str(len(body))  # what a GET gets, for a HEAD too
+        assert request.connection is not None
+        request.connection.write_headers(
+            httputil.ResponseStartLine("HTTP/1.1", int(code), reason),
+            headers,
+            chunk=None if request.method == "HEAD" else body,
+        )
+        request.connection.finish()
+        log_request(int(code), request)
+
+
+def environ(request: httputil.HTTPServerRequest) -> dict[str, Any]:
+    """The WSGI environment, built without parsing anything that could raise (tornado's own
+    reads the port from the Host header with `int`)."""
+    host, _, port = request.host.rpartition(":") if ":" in request.host else (request.host, "", "")
+    result = {
+        "REQUEST_METHOD": request.method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": url_unescape(request.path, encoding=None, plus=False).decode("latin-1"),
+        "QUERY_STRING": request.query,
+        "REMOTE_ADDR": request.remote_ip,
+        "SERVER_NAME": host,
+        "SERVER_PORT": port or "80",
+        "SERVER_PROTOCOL": request.version,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": request.protocol,
+        "wsgi.input": BytesIO(request.body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    for name, value in request.headers.get_all():
+        result["HTTP_" + name.replace("-", "_").upper()] = value
+    return result
+
+
+def log_request(code: int, request: httputil.HTTPServerRequest) -> None:
+    """Failed requests in the terminal, as livereload does, with a long URL cut short."""
+    if code < 400:
+        return
+    target = request.uri or ""
+    if len(target) > LOGGED_TARGET_CHARS:
+        target = target[:LOGGED_TARGET_CHARS] + f"… ({len(target)} caractères)"
+    access_log.warning("%d %s %s", code, request.method, target)
+
+
+class PreviewServer(Server):  # type: ignore[misc]  # livereload has no type hints
+    """livereload's server, serving the preview through `PreviewContainer`."""
+
+    def get_web_handlers(self, script: bytes) -> list[tuple[str, type, dict[str, Any]]]:
+        fallback = PreviewContainer(self.app, script)
+        return [(r".*", web.FallbackHandler, {"fallback": fallback})]
