@@ -266,10 +266,17 @@ def _day(moment: date | datetime) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
+SLUG_LIMIT = 90
+"""nftsite refuses file names over 100 characters; room is left for a "-2" suffix."""
+
+
 def slugify(text: str) -> str:
     text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > SLUG_LIMIT:  # cut at a word boundary, as `nftsite new` does
+        slug = slug[: slug.rfind("-", 0, SLUG_LIMIT + 1)]
+    return slug
 
 
 def yaml_text(value: str) -> str:

@@ -6,30 +6,35 @@ from pathlib import Path
 
 from .fields import MEDIA_FOLDER
 from .output import Artifact
-from .sources import walk_files
-
-STATIC_FOLDER = "static"
+from .sources import STATIC_FOLDER, walk_files
 
 
-def copied_files(folder: Path, prefix: str) -> dict[str, Artifact]:
-    """{`prefix/relative path`: file} for every regular file inside `folder` (never outside)."""
-    if not folder.is_dir():
+def copied_files(folder: Path, prefix: str, within: Path) -> dict[str, Artifact]:
+    """{`prefix/relative path`: file} for every readable regular file inside `folder`.
+
+    Nothing outside is ever listed: not a folder that is a link leading out of `within`, not
+    a file that is a link leading out of `folder` (`discover` reports both, and what it
+    could not read)."""
+    try:
+        if not folder.is_dir() or not folder.resolve().is_relative_to(within.resolve()):
+            return {}
+    except OSError:  # a folder that cannot even be looked at: `discover` says so
         return {}
     root = folder.resolve()
     files: dict[str, Artifact] = {}
     for path in walk_files(folder):
         if path.is_symlink() and not path.resolve().is_relative_to(root):
-            continue  # a symbolic link leading out of the project is never followed
+            continue
         files[f"{prefix}/{path.relative_to(folder).as_posix()}"] = path
     return files
 
 
 def media_files(content_root: Path) -> dict[str, Artifact]:
-    return copied_files(content_root / MEDIA_FOLDER, MEDIA_FOLDER)
+    return copied_files(content_root / MEDIA_FOLDER, MEDIA_FOLDER, content_root)
 
 
 def static_files(project_root: Path) -> dict[str, Artifact]:
-    return copied_files(project_root / STATIC_FOLDER, STATIC_FOLDER)
+    return copied_files(project_root / STATIC_FOLDER, STATIC_FOLDER, project_root)
 
 
 def media_sizes(media: dict[str, Artifact]) -> dict[str, int]:

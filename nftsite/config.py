@@ -17,6 +17,7 @@ from .frontmatter import FieldNode, mapping_fields, parse_yaml_mapping
 from .models import Figure, NavItem, SiteConfig, Source, Theme
 from .problems import Position, Problem, Problems, SourceReporter, suggestion_hint
 from .schema import FieldSpec, read_fields
+from .sources import report_unreadable, shown_path
 
 SITE_FILE = "site.yaml"
 
@@ -162,7 +163,10 @@ def load_site_config(
     if cache is None:
         return read_site_config(content_root, display_root, problems)
     path = content_root / SITE_FILE
-    text = path.read_bytes() if path.is_file() else b""
+    try:
+        text = path.read_bytes() if path.is_file() else b""
+    except OSError:  # reported by read_site_config, which is not cached then
+        return read_site_config(content_root, display_root, problems)
     config, found = cache.get_or_compute(
         "config",
         digest(str(content_root), str(display_root), text),
@@ -170,6 +174,44 @@ def load_site_config(
     )
     problems.extend(found)
     return config
+
+
+def read_site_file(path: Path, shown: str, display_root: Path, problems: Problems) -> str | None:
+    """site.yaml's text, or None with the reason reported: missing, not a plain file,
+    unreadable, or not UTF-8."""
+    reporter = SourceReporter(shown, "", problems)
+    try:
+        is_file = path.is_file()
+        raw = path.read_bytes() if is_file else b""
+    except OSError as error:
+        report_unreadable(path, display_root, problems, error)
+        return None
+    if not is_file:
+        if path.exists():  # a pipe or a device: never opened
+            reporter.error(
+                Position(0, 0),
+                "",
+                "site.yaml n'est pas un fichier ordinaire",
+                "remplacez-le par un fichier texte (voir docs/guide-contenu.md)",
+            )
+            return None
+        reporter.error(
+            Position(0, 0),
+            "",
+            "fichier site.yaml introuvable",
+            "créez content/site.yaml (voir docs/guide-contenu.md)",
+        )
+        return None
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as error:
+        reporter.error(
+            Position(raw[: error.start].count(b"\n") + 1, 1),
+            "",
+            "le fichier n'est pas enregistré en UTF-8",
+            "enregistrez-le en UTF-8 (l'éditeur web de git le fait toujours)",
+        )
+        return None
 
 
 def _read_alone(content_root: Path, display_root: Path) -> tuple[SiteConfig | None, list[Problem]]:
@@ -181,16 +223,10 @@ def read_site_config(
     content_root: Path, display_root: Path, problems: Problems
 ) -> SiteConfig | None:
     path = content_root / SITE_FILE
-    shown = path.relative_to(display_root).as_posix()
-    if not path.is_file():
-        SourceReporter(shown, "", problems).error(
-            Position(0, 0),
-            "",
-            "fichier site.yaml introuvable",
-            "créez content/site.yaml (voir docs/guide-contenu.md)",
-        )
+    shown = shown_path(path, display_root)
+    text = read_site_file(path, shown, display_root, problems)
+    if text is None:
         return None
-    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     reporter = SourceReporter(shown, text, problems)
     nodes = parse_yaml_mapping(text, 0, reporter)
     if nodes is None:

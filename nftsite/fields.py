@@ -24,6 +24,9 @@ from .problems import Position, SourceReporter, suggestion_hint
 T = TypeVar("T")
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX_LENGTH = 100
+"""A slug names a folder and a file (`agenda/<slug>/<slug>.ics`, with a temporary name
+beside it): file systems stop at 255 bytes, and an address that long is read by nobody."""
 MEDIA_FOLDER = "media"
 
 Moment = date | datetime | time
@@ -70,7 +73,10 @@ Parser = Callable[[FieldContext], Any]
 
 
 def scalar_text(ctx: FieldContext, node: yaml.Node | None = None) -> str | None:
-    """The stripped text of a scalar value; a list or mapping where text is expected is an error."""
+    """The stripped text of a scalar value; a list or mapping where text is expected is an error.
+
+    Every front-matter value is a one-line value (the body is the only multi-line text), so a
+    line break or an invisible control character in it is refused here, for every field."""
     node = ctx.node if node is None else node
     if isinstance(node, yaml.ScalarNode):
         text = node.value.strip()
@@ -81,36 +87,109 @@ def scalar_text(ctx: FieldContext, node: yaml.Node | None = None) -> str | None:
             return None
         if not node.style and not check_plain_scalar(ctx, node):  # "" = plain, unquoted
             return None
+        if not check_one_line(ctx, text, node):
+            return None
         return str(text)
     kind = "une liste" if isinstance(node, yaml.SequenceNode) else "un groupe de champs"
     ctx.error(f"une seule valeur attendue, pas {kind}", "écrivez la valeur sur la même ligne", node)
     return None
 
 
-def check_plain_scalar(ctx: FieldContext, node: yaml.ScalarNode) -> bool:
-    """Catch what YAML silently takes away from an unquoted value: a leading `!` or `&` (read
-    as a tag or an anchor) and text after ` #` (a comment, as in « Ramène Ta Fraise #3 »)."""
-    line = ctx.reporter.line_text(node.start_mark.line + 1 + ctx.field.line_offset)
-    if node.start_mark.line != node.end_mark.line or not line:
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+"""What Python's `splitlines` cuts at: a line break, whatever it is called."""
+
+
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+"""Control characters (Unicode Cc: U+0000-U+001F and U+007F-U+009F) but the tab, the line
+and paragraph separators (Zl, Zp), surrogates (Cs) and the 66 noncharacters (U+FDD0-U+FDEF,
+U+xFFFE, U+xFFFF): feeds, calendars and XML parsers reject or misread them all. These sets
+are fixed by Unicode's stability policy; a regular expression finds them fast in long text."""
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character a one-line value may not hold (see FORBIDDEN), or None."""
+    found = FORBIDDEN.search(text)
+    return found[0] if found else None
+
+
+def check_one_line(ctx: FieldContext, text: str, node: yaml.Node) -> bool:
+    """Refuse a line break or an invisible character in a one-line value, with its code."""
+    character = forbidden_character(text)
+    if character is None:
         return True
-    written = line[node.start_mark.column : node.end_mark.column]
-    if written != node.value and written.endswith(node.value):
-        lost = written[: len(written) - len(node.value)].strip()
-        whole = written.strip()
+    if character in LINE_BREAKS:
+        ctx.error(
+            "retour à la ligne dans une valeur qui tient sur une ligne",
+            "écrivez la valeur sur une seule ligne, sans « | » ni « > » ; un long texte va "
+            "dans le corps de la fiche, sous l'en-tête",
+            node,
+        )
+        return False
+    code = f"U+{ord(character):04X}"
+    ctx.error(
+        f"caractère invisible interdit ({code}) dans la valeur",
+        "retirez-le : il vient souvent d'un copier-coller depuis un autre logiciel, ou d'un "
+        "code commençant par « \\ » écrit entre guillemets (« \\0 », « \\x01 »…)",
+        node,
+    )
+    return False
+
+
+def check_plain_scalar(ctx: FieldContext, node: yaml.ScalarNode) -> bool:
+    """Catch what YAML silently takes away from an unquoted value, on one line or several: a
+    leading `!` or `&` (read as a tag or an anchor), text after ` #` (a comment, as in
+    « Ramène Ta Fraise #3 »), and a `#word` line where the value would go on (a comment too)."""
+    first = node.start_mark.line + 1 + ctx.field.line_offset
+    last = node.end_mark.line + 1 + ctx.field.line_offset
+    line = ctx.reporter.line_text(first)
+    if not line:
+        return True
+    written = line[node.start_mark.column : node.end_mark.column if first == last else None]
+    lost = lost_prefix(written.strip(), node.value)
+    if lost:
+        whole = f"{lost} {node.value}".strip()
         ctx.error(
             f"« {lost} » en début de valeur n'est pas lu comme du texte",
             f'mettez toute la valeur entre guillemets : "{whole}"',
             node,
         )
         return False
-    rest = line[node.end_mark.column :]
+    rest = ctx.reporter.line_text(last)[node.end_mark.column :]
     if re.match(r"\s+#\S", rest):
         ctx.warning(
             f"le texte « {rest.strip()} » est ignoré : après « # », YAML lit un commentaire",
             "mettez toute la valeur entre guillemets pour le garder",
             node,
         )
+        return True
+    following = ctx.reporter.line_text(last + 1)
+    comment = re.match(r"(\s+)#\S", following)
+    if comment and not rest.strip() and len(comment[1]) > len(line) - len(line.lstrip()):
+        cut = following.strip()
+        ctx.reporter.warning(
+            Position(last + 1, len(comment[1]) + 1),
+            ctx.name,
+            f"le texte « {cut} » est ignoré : une ligne qui commence par « # » est un "
+            "commentaire pour YAML",
+            f'écrivez toute la valeur sur une ligne, entre guillemets : "{node.value} {cut}"',
+        )
     return True
+
+
+def lost_prefix(written: str, value: str) -> str:
+    """What YAML dropped from the start of a plain value's first line (a tag, an anchor)."""
+    if value.startswith(written):
+        return ""
+    for index, character in enumerate(written):
+        if character.isspace():
+            rest = written[index:].lstrip()
+            if rest and value.startswith(rest):
+                return written[:index].strip()
+    return written  # the first line held nothing else: `title: !Nouveau` alone
 
 
 def parse_text(ctx: FieldContext) -> str | None:
@@ -204,6 +283,15 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def shorten_slug(slug: str, limit: int = SLUG_MAX_LENGTH) -> str:
+    """A slug cut to `limit` characters at a word boundary (a hyphen) when there is one."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1]
+    boundary = cut.rfind("-")
+    return (cut[:boundary] if boundary > 0 else slug[:limit]).strip("-")
+
+
 def parse_slug(ctx: FieldContext) -> str | None:
     text = scalar_text(ctx)
     if text is None:
@@ -213,7 +301,14 @@ def parse_slug(ctx: FieldContext) -> str | None:
 
 def check_slug(ctx: FieldContext, text: str, node: yaml.Node) -> str | None:
     if SLUG_PATTERN.match(text):
-        return text
+        if len(text) <= SLUG_MAX_LENGTH:
+            return text
+        ctx.error(
+            f"identifiant trop long ({len(text)} caractères, {SLUG_MAX_LENGTH} au plus)",
+            f"raccourcissez-le, par exemple « {shorten_slug(text)} »",
+            node,
+        )
+        return None
     ctx.error(
         f"« {text} » n'est pas un identifiant valide",
         f"minuscules sans accents, chiffres et tirets : « {slugify(text)} »",
@@ -275,12 +370,14 @@ def parse_list_of(item: Callable[[FieldContext, str, yaml.Node], T | None]) -> P
 
     def parse(ctx: FieldContext) -> tuple[T, ...] | None:
         values: list[T] = []
+        seen: set[T] = set()
         for node in list_items(ctx):
             text = scalar_text(ctx, node)
             if text is None:
                 continue
             value = item(ctx, text, node)
-            if value is not None and value not in values:
+            if value is not None and value not in seen:  # a set: 40 000 tags stay linear
+                seen.add(value)
                 values.append(value)
         return tuple(values)
 
@@ -339,6 +436,8 @@ def parse_url_mapping(ctx: FieldContext) -> tuple[tuple[str, str], ...] | None:
         return None
     links = []
     for key, field in fields.items():
+        if not check_one_line(ctx.child(key, field), key, field.node):  # the label is shown
+            continue
         url = parse_url(ctx.child(key, field))
         if url is not None:
             links.append((key, url))

@@ -5,26 +5,78 @@ from __future__ import annotations
 import json
 import pickle
 import traceback
+from collections.abc import Callable
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import meta
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .cache import Cache, digest
 from .context import PageToRender
+from .oserrors import cause
 from .output import Artifact, Kept, Manifest, Staging
 from .parallel import parallel_imap
 from .problems import Position, Problems, SourceReporter
 from .urls import output_path
 
 
+class TemplateUnreadable(Exception):
+    """A template that exists but cannot be used as it is: unreadable, not UTF-8, or a link
+    leading out of the project. Its message is French, for the report."""
+
+    def __init__(self, name: str, path: Path, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.name, self.path, self.message, self.hint = name, path, message, hint
+
+
+class ProjectLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, kept inside the project: a template reached through a link
+    leading out of it is never read, and what cannot be read is a `TemplateUnreadable`."""
+
+    def __init__(self, templates_root: Path) -> None:
+        super().__init__(templates_root)
+        self.root = templates_root
+        self.project = templates_root.parent
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.root.joinpath(*split_template_path(template))
+        try:
+            inside = path.resolve().is_relative_to(self.project.resolve())
+        except (OSError, RuntimeError):
+            inside = False
+        if not inside:
+            raise TemplateUnreadable(
+                template,
+                path,
+                f"gabarit hors du projet (lien symbolique) : {template}",
+                "remplacez le lien par le fichier du gabarit lui-même",
+            )
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            raise TemplateUnreadable(
+                template,
+                path,
+                f"gabarit illisible (pas enregistré en UTF-8) : {template}",
+                "enregistrez le gabarit en UTF-8",
+            ) from None
+        except OSError as error:
+            reason, hint = cause(error)
+            raise TemplateUnreadable(
+                template, path, f"gabarit illisible ({reason}) : {template}", hint
+            ) from None
+
+
 def make_environment(templates_root: Path) -> jinja2.Environment:
     """Autoescaping everywhere and StrictUndefined: a typo in a template fails loudly."""
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_root),
+        loader=ProjectLoader(templates_root),
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -66,7 +118,7 @@ def render_pages(
         path = output_path(page.url)
         try:
             template_key = fingerprint(page.template)
-        except jinja2.TemplateNotFound:
+        except (jinja2.TemplateNotFound, TemplateUnreadable):
             to_render.append(page)  # reported below, when rendering it fails
             continue
         inputs = (template_key, page.url, tuple(page.context), *page.context.values(), page.body)
@@ -107,6 +159,8 @@ def render_reporting(
         report_template_error(
             error, error.filename, error.lineno, templates_root, display_root, problems
         )
+    except TemplateUnreadable as error:
+        report_unreadable_template(error, display_root, problems)
     except jinja2.TemplateNotFound as error:
         report_template_error(
             error,
@@ -193,7 +247,10 @@ def report_template_error(
         shown = path.resolve().relative_to(display_root.resolve()).as_posix()
     except ValueError:
         shown = path.as_posix()
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        text = ""  # the problem is still reported, without the line quoted
     reporter = SourceReporter(shown, text, problems)
     detail = message or f"erreur de gabarit : {getattr(error, 'message', None) or error}"
     reporter.error(
@@ -202,3 +259,13 @@ def report_template_error(
         detail,
         "corrigez le gabarit à cette ligne (variable mal orthographiée, balise non fermée…)",
     )
+
+
+def report_unreadable_template(
+    error: TemplateUnreadable, display_root: Path, problems: Problems
+) -> None:
+    try:
+        shown = error.path.relative_to(display_root).as_posix()
+    except ValueError:
+        shown = error.path.as_posix()
+    SourceReporter(shown, "", problems).error(Position(), "", error.message, error.hint)

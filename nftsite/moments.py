@@ -65,6 +65,8 @@ def read_moment(
         ctx.error(f"« {text} » n'est pas une date lisible", _moment_hint(text), node)
         return None
     year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    if not check_year(ctx, year, node):
+        return None
     try:
         day_value = date(year, month, day)
     except ValueError:
@@ -77,8 +79,28 @@ def read_moment(
         return None
     moment = datetime.combine(day_value, clock)
     if match["offset"]:
-        return moment.replace(tzinfo=_offset(match["offset"]))
+        offset = _offset(ctx, match["offset"], node)
+        return None if offset is None else moment.replace(tzinfo=offset)
     return moment
+
+
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+"""The years a date may fall in: the site's archive starts in 2014, and every calendar
+engine, feed reader and date library reads this span the same way (and can add a day or a
+year to it without overflowing)."""
+MAX_OFFSET = timedelta(hours=14)
+"""The largest offset from universal time any place on Earth uses (Kiribati, UTC+14)."""
+
+
+def check_year(ctx: FieldContext, year: int, node: yaml.Node) -> bool:
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return True
+    ctx.error(
+        f"année hors limites : {year} (de {FIRST_YEAR} à {LAST_YEAR})",
+        f"écrivez une année entre {FIRST_YEAR} et {LAST_YEAR}, l'année en premier : 2015-10-01",
+        node,
+    )
+    return False
 
 
 def _make_time(
@@ -96,12 +118,23 @@ def _make_time(
         return None
 
 
-def _offset(text: str) -> timezone:
+def _offset(ctx: FieldContext, text: str, node: yaml.Node) -> timezone | None:
+    """`Z`, `+02:00`, `-0530`: within ±14:00, minutes below 60."""
     if text == "Z":
         return UTC
     sign = 1 if text[0] == "+" else -1
     digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    offset = timedelta(hours=hours, minutes=minutes)
+    if minutes >= 60 or offset > MAX_OFFSET:
+        ctx.error(
+            f"décalage horaire impossible : {text}",
+            "un décalage va de -14:00 à +14:00 ; le plus simple est d'écrire l'heure locale "
+            "sans décalage (2015-10-01 18:30), avec timezone si le lieu n'est pas à Paris",
+            node,
+        )
+        return None
+    return timezone(sign * offset)
 
 
 def _moment_hint(text: str) -> str:
@@ -155,6 +188,8 @@ def parse_rrule(ctx: FieldContext) -> str | None:
         return None
     if "COUNT" in rule and "UNTIL" in rule:
         ctx.error("COUNT et UNTIL ne peuvent pas être utilisés ensemble", "gardez l'un des deux")
+        return None
+    if not all(check_year(ctx, until.year, ctx.node) for until in rule.get("UNTIL", ())):
         return None
     return text
 

@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .fields import slugify
+from .fields import forbidden_character, shorten_slug, slugify
 from .models import SiteConfig
+from .oserrors import cause
 from .schema import (
     EVENT_FIELDS,
     PAGE_FIELDS,
@@ -74,7 +75,8 @@ def create_entry(
     content_root: Path, config: SiteConfig, kind: str, title: str, today: date
 ) -> Path:
     """Write the new file and return its path; refuse to overwrite any entry of that name."""
-    slug = slugify(title)
+    title = one_line_title(title)
+    slug = shorten_slug(slugify(title))
     if not slug:
         raise ScaffoldError(f"impossible de tirer un nom de fichier de « {title} »")
     existing = sorted((content_root / KINDS[kind].folder).rglob(f"{slug}{CONTENT_SUFFIX}"))
@@ -84,9 +86,29 @@ def create_entry(
             "ou choisissez un autre titre"
         )
     path = target_path(content_root, kind, slug, today)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_entry(config, kind, title, today), encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as file:  # never over a file made meanwhile
+            file.write(render_entry(config, kind, title, today))
+    except OSError as error:
+        reason, hint = cause(error)
+        shown = path.relative_to(content_root.parent)
+        raise ScaffoldError(f"impossible d'écrire {shown} ({reason}) : {hint}") from None
     return path
+
+
+def one_line_title(title: str) -> str:
+    """The title on one line, as the build wants it: line breaks and runs of spaces (often
+    pasted along with the title) become one space; an invisible control character is
+    refused, since the build would refuse it too."""
+    folded = " ".join(title.split())
+    character = forbidden_character(folded)
+    if character is not None:
+        raise ScaffoldError(
+            f"le titre contient un caractère invisible interdit (U+{ord(character):04X}) : "
+            "retapez-le au clavier"
+        )
+    return folded
 
 
 def render_entry(config: SiteConfig, kind: str, title: str, today: date) -> str:

@@ -8,25 +8,30 @@ from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
 
+from . import urls
 from .fields import SLUG_PATTERN
 from .models import Entry, Event, Page, Place, PressRelease, SiteConfig, Startup
 from .problems import Problem, Problems, Severity, did_you_mean, suggestion_hint
 
-RESERVED_PAGE_SLUGS = frozenset(
-    {
-        "agenda",
-        "startups",
-        "lieux",
-        "presse",
-        "media",
-        "static",
-        "abonnement",
-        "404",
-        "index",
-        "sitemap",
-        "robots",
-    }
-)
+ENTRY_URL = {
+    Event: urls.event_url,
+    Startup: urls.startup_url,
+    Place: urls.place_url,
+    PressRelease: urls.press_url,
+    Page: urls.page_url,
+}
+RENAME_PREFIX = {
+    Event: "evenement",
+    Startup: "startup",
+    Place: "lieu",
+    PressRelease: "communique",
+    Page: "page",
+}
+CLASH_VERB = {
+    urls.SAME: "remplacerait",
+    urls.ABOVE: "recouvrirait",
+    urls.NAMESAKE: "se confondrait avec",
+}
 
 E = TypeVar("E", bound=Entry)
 
@@ -124,6 +129,8 @@ class _Linker:
     def __init__(self, config: SiteConfig, problems: Problems) -> None:
         self.config = config
         self.problems = problems
+        self.reserved = urls.reserved_urls(urls.site_urls(config.cities, config.themes))
+        """The addresses of the site's own pages, which no file name may take."""
         self.places: set[str] = set()
         self.startups: set[str] = set()
         self.draft_places: set[str] = set()
@@ -163,13 +170,21 @@ class _Linker:
                     f"(l'autre : {first.source.path})",
                     "renommez l'un des deux fichiers : le nom du fichier fait l'adresse de la page",
                 )
-            if isinstance(entry, Page) and entry.slug in RESERVED_PAGE_SLUGS:
-                self.report(
-                    entry,
-                    "",
-                    f"le nom « {entry.slug} » est réservé à une rubrique du site",
-                    f"renommez le fichier, par exemple « page-{entry.slug}.md »",
-                )
+            self.check_not_reserved(entry)
+
+    def check_not_reserved(self, entry: Entry) -> None:
+        """An entry's page must not take, cover or mimic a page the site makes itself
+        (`events/archives.md` would replace the agenda's archives)."""
+        url = ENTRY_URL[type(entry)](entry.slug)
+        if url not in self.reserved:
+            return
+        how, taken = self.reserved[url]
+        self.report(
+            entry,
+            "",
+            f"le nom « {entry.slug} » est réservé : la page {url} {CLASH_VERB[how]} {taken}",
+            f"renommez le fichier, par exemple « {RENAME_PREFIX[type(entry)]}-{entry.slug}.md »",
+        )
 
     def check_unique_uids(self, events: list[Event]) -> None:
         seen: dict[str, Event] = {}

@@ -54,17 +54,28 @@ def input_fingerprint(
 def valid_until(site: Site, now: datetime) -> datetime | None:
     """The first moment after `now` at which a page would change with time alone."""
     months = relativedelta(months=site.config.feed_past_months)
+    feeds_since = _shifted(now, -months) or now
     moments = []
     for event in site.events:
         upcoming = next_end(event, now)
-        in_feeds = next_end(event, now - months)
+        in_feeds = next_end(event, feeds_since)
         if upcoming is not None:
             moments.append(upcoming)
         if in_feeds is not None:
             # It leaves the feeds once `now - months` passes its end: never before
             # `end + months` (month arithmetic clamps), and it is in them at `now`.
-            moments.append(max(in_feeds + months, now))
+            leaves = _shifted(in_feeds, months)
+            if leaves is not None:  # past year 9999: never, as far as a build can tell
+                moments.append(max(leaves, now))
     return min(moments, default=None)
+
+
+def _shifted(moment: datetime, delta: relativedelta) -> datetime | None:
+    """`moment + delta`, or None when that falls outside the years a datetime can hold."""
+    try:
+        return moment + delta
+    except (OverflowError, ValueError):
+        return None
 
 
 def record_key(output: Path, drafts: bool) -> str:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from posixpath import splitext
 from urllib.parse import quote
 
+HOME = "/"
+NOT_FOUND = "/404.html"
+SITEMAP = "/sitemap.xml"
+ROBOTS = "/robots.txt"
+MEDIA = "/media/"
+"""The folder of the content's media files, copied as they are."""
+STATIC = "/static/"
+"""The folder of the site's own stylesheet and icons."""
 AGENDA = "/agenda/"
 ARCHIVES = "/agenda/archives/"
 STARTUPS = "/startups/"
@@ -79,3 +89,38 @@ def output_path(url: str) -> str:
 
 def absolute(base_url: str, url: str) -> str:
     return base_url + url
+
+
+def site_urls(cities: Iterable[str], themes: Iterable[str]) -> list[str]:
+    """Every URL the site publishes besides its entries' pages and the files it copies
+    (whose folders, MEDIA and STATIC, are listed): the pages no entry may take."""
+    found = [
+        HOME, NOT_FOUND, SITEMAP, ROBOTS, MEDIA, STATIC,
+        AGENDA, ARCHIVES, SUBSCRIBE, CALENDAR_FEED, AGENDA_RSS,
+        STARTUPS, PLACES, PRESS, PRESS_RSS, PRESS_ATOM,
+    ]  # fmt: skip
+    for city in cities:
+        found += [city_agenda_url(city), city_calendar_url(city), city_startups_url(city)]
+    for theme in themes:
+        found += [theme_agenda_url(theme), theme_calendar_url(theme), theme_startups_url(theme)]
+    return found
+
+
+SAME, ABOVE, NAMESAKE = "same", "above", "namesake"
+"""How an entry's address would clash with a page of the site: it is that very address; it
+is a folder above it; or its name is that file's name without the extension (`/404/` and
+`/404.html`, `/agenda/index/` and `/agenda/index.html`), which hosts with "clean URLs" serve
+alike."""
+
+
+def reserved_urls(published: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """{folder URL an entry may not have: (how it clashes, the site's URL it clashes with)}."""
+    published = list(published)
+    reserved = {url: (SAME, url) for url in published}
+    for url in published:
+        parts = url.strip("/").split("/")
+        for depth in range(1, len(parts)):
+            reserved.setdefault("/" + "/".join(parts[:depth]) + "/", (ABOVE, url))
+        stem = splitext(output_path(url))[0]
+        reserved.setdefault(f"/{stem}/", (NAMESAKE, url))
+    return reserved
