@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -11,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from . import urls
 from .cache import Cache, digest
 from .history import History
-from .ical import CalendarEntry, SerializedEvent, calendar_bytes, serialize_event
+from .ical import CalendarEntry, SerializedEvent, calendar_bytes, serialize_event, zone_bodies
 from .identity import EventIdentity, event_identity
 from .markdown import RenderedBody
 from .models import Event, Place, SiteConfig, Status
@@ -35,6 +36,7 @@ def calendar_entry(
         location=event_location(event, site),
         geo=geo,
         categories=tuple(config.themes[t].name for t in event.themes),
+        organizer=(config.title, config.contact),
     )
 
 
@@ -150,12 +152,14 @@ class EventCalendar:
     own_file: bytes
 
 
-def event_calendar(site: Site, item: tuple[Event, EventIdentity, RenderedBody]) -> EventCalendar:
+def event_calendar(
+    site: Site, zones: Mapping[str, bytes], item: tuple[Event, EventIdentity, RenderedBody]
+) -> EventCalendar:
     """Everything a calendar client is told about the event, serialized (in a worker)."""
     event, identity, body = item
     serialized = serialize_event(calendar_entry(event, site, identity, body))
     name, description = event.title, f"{event.title} — {site.config.title}"
-    return EventCalendar(serialized, calendar_bytes(name, description, [serialized]))
+    return EventCalendar(serialized, calendar_bytes(name, description, [serialized], zones))
 
 
 def calendar_files(
@@ -167,18 +171,22 @@ def calendar_files(
     cache is keyed by all of it); those that must be are serialized on every core.
     """
     config = site.config
+    zones = zone_bodies(site.events)
     keyed = {}
     for event in site.events:
         body = bodies[event.source.path]
         place = site.place(event.place) if event.place else None
-        keyed[event.slug] = cache.memo(
+        key, item = cache.memo(
             "calendar-input",
             (event, place, config, body, history),
             partial(calendar_input, event, place, site, history, body),
         )
+        # Its own file carries its zone's VTIMEZONE, which depends on the whole build.
+        zone = event.timezone.key if isinstance(event.start, datetime) else ""
+        keyed[event.slug] = (digest(key, zones.get(zone, b"")), item)
     found = cache.lookup_many("event-calendar", (key for key, _ in keyed.values()))
     missing = [(key, item) for key, item in keyed.values() if key not in found]
-    made = parallel_map(partial(event_calendar, site), [item for _, item in missing])
+    made = parallel_map(partial(event_calendar, site, zones), [item for _, item in missing])
     for (key, _), calendar in zip(missing, made, strict=True):
         cache.store("event-calendar", key, calendar)
         found[key] = calendar
@@ -189,6 +197,7 @@ def calendar_files(
             feed.name,
             feed.description,
             (calendars[e.slug].event for e in recent if feed.selects(e, site)),
+            zones,
         )
         for feed in calendar_feeds(config)
     }

@@ -58,7 +58,8 @@ class PageToRender:
     in_sitemap: bool = True
     body: str = ""
     """The entry's body as HTML (shared with the Markdown stage, not copied): the template
-    gets it as `body` when the page renders."""
+    gets it as `body` when the page renders. It is nh3's output (`sanitize.py`), which is
+    what makes it safe to mark as Markup."""
 
     def render_context(self) -> dict[str, Any]:
         return {**self.context, "body": Markup(self.body)} if self.source else self.context
@@ -219,7 +220,10 @@ class Planner:
         self.pages.append(PageToRender(url, template, context, source, in_sitemap, body))
 
     def feed(self, feed: CalendarFeed) -> CalendarFeedView:
-        return feed_view(feed.name, urls.absolute(self.site.config.base_url, feed.url))
+        upcoming = sum(
+            1 for e in self.site.events if self.is_upcoming(e) and feed.selects(e, self.site)
+        )
+        return feed_view(feed.name, urls.absolute(self.site.config.base_url, feed.url), upcoming)
 
     def filters(self, city_url: Callable[[str], str], theme_url: Callable[[str], str]) -> Filters:
         """Links to the per-city and per-theme listings: filtering that needs no JavaScript."""

@@ -17,7 +17,7 @@ from .cache import Cache, digest
 from .frontmatter import parse_markdown_file
 from .models import Entry, Event, Page, Place, PressRelease, SiteConfig, Source, Startup, Status
 from .problems import Problem, Problems, SourceReporter
-from .recurrence import local_rule
+from .recurrence import rule_problem
 from .schema import (
     EVENT_FIELDS,
     PAGE_FIELDS,
@@ -111,15 +111,10 @@ def build_event(
 
 
 def check_recurrence(event: Event, error: Callable[[str, str, str], None]) -> bool:
-    """The rule must expand from this start (dateutil refuses some valid-looking rules)."""
-    try:
-        next(iter(local_rule(event)), None)
-    except (ValueError, TypeError) as problem:
-        error(
-            "recurrence",
-            f"règle de répétition inutilisable ({problem})",
-            "par exemple FREQ=WEEKLY;COUNT=8 ou FREQ=MONTHLY;BYDAY=1TH;UNTIL=20270630",
-        )
+    """The series must be one every calendar engine reads alike (see recurrence.py)."""
+    problem = rule_problem(event)
+    if problem is not None:
+        error("recurrence", *problem)
         return False
     return True
 

@@ -93,8 +93,10 @@ def day_start(day: datetime | object, config: SiteConfig) -> datetime:
 
 
 def stamped(published: datetime, path: str, text: str, history: History) -> datetime:
-    """When an item last changed: its history, never earlier than its publication."""
-    return max(published, history.changed_at(path, text))
+    """When an item was last updated (Atom's `updated`, RFC 4287 §4.2.15): its publication,
+    or the last change to its own file after that; never the latest commit of the site."""
+    revised = history.revised_at(path, text)
+    return published if revised is None else max(published, revised)
 
 
 def feed_files(site: Site, history: History, now: datetime, cache: Cache) -> dict[str, bytes]:

@@ -67,6 +67,20 @@ class History:
             return committed
         return self.head_time or committed or EPOCH
 
+    def revised_at(self, path: str, current_text: str) -> datetime | None:
+        """When the file was last changed after its first version; None if it never was.
+
+        A press release committed once and left alone has not been updated since it was
+        published, whenever that commit was made (a batch of old releases added together
+        must not all say "updated at that commit"). Needs the file's texts (`with_texts`).
+        """
+        record = self.of(path)
+        if not record.blobs:  # never committed: the current text is its first version
+            return None
+        if record.is_current(current_text):
+            return record.changed_at if len(record.blobs) > 1 else None
+        return self.head_time or record.changed_at or EPOCH
+
 
 def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     completed = subprocess.run(

@@ -2,22 +2,23 @@
 
 The library folds lines at 75 octets without splitting a character, escapes text and ends
 lines with CRLF; we decide what goes in: stable UIDs, content-derived stamps, TZID times with
-a yearly-rule VTIMEZONE, exclusive all-day ends, UNTIL in UTC.
+a yearly-rule VTIMEZONE (one body per zone for the whole build), exclusive all-day ends, UNTIL
+in UTC, a time that occurs twice in UTC, an ORGANIZER on every event.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 import icalendar
-from icalendar.prop import vDuration, vRecur
+from icalendar.prop import vCalAddress, vDuration, vRecur, vText
 
 from .identity import EventIdentity
 from .models import Event, Status
-from .timezones import vtimezone
+from .timezones import settled_first_year, vtimezone
 
 PRODUCT_ID = "-//Normandy French Tech//nftsite//FR"
 REFRESH = timedelta(hours=6)
@@ -35,6 +36,8 @@ class CalendarEntry:
     location: str | None
     geo: tuple[float, float] | None
     categories: tuple[str, ...]
+    organizer: tuple[str, str]
+    """Name and e-mail address: iTIP's PUBLISH (METHOD) wants an ORGANIZER on every event."""
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,6 @@ class SerializedEvent:
     sort_key: tuple[datetime, str]
     zone: str | None
     """The TZID its times use; None for an all-day event."""
-    year: int
-    """The first year its times fall in: its VTIMEZONE must be right from then on."""
     ical: bytes
 
 
@@ -55,7 +56,6 @@ def serialize_event(entry: CalendarEntry) -> SerializedEvent:
     return SerializedEvent(
         sort_key=(_sort_instant(event), entry.identity.uid),
         zone=zone,
-        year=event.first_day().year,
         ical=bytes(event_component(entry).to_ical()),
     )
 
@@ -63,28 +63,52 @@ def serialize_event(entry: CalendarEntry) -> SerializedEvent:
 CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
-def calendar_bytes(name: str, description: str, events: Iterable[SerializedEvent]) -> bytes:
-    """A whole VCALENDAR: header, the VTIMEZONEs it uses, then the events by start and UID."""
+def calendar_bytes(
+    name: str,
+    description: str,
+    events: Iterable[SerializedEvent],
+    zones: Mapping[str, bytes],
+) -> bytes:
+    """A whole VCALENDAR: header, the VTIMEZONEs it uses (from `zones`, the build's one body
+    per zone), then the events by start and UID."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-caldesc", description)
+    # icalendar types NAME and X- names as unknown values, which it does not escape: a title
+    # with `,` `;` `\` or a line break would break the line (DEF-12). vText escapes them.
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
+    calendar.add("x-wr-caldesc", vText(description))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))  # X- names default to text
     ordered = sorted(events, key=lambda event: event.sort_key)
-    first_years: dict[str, int] = {}
-    for event in ordered:
-        if event.zone is not None:
-            first_years[event.zone] = min(event.year, first_years.get(event.zone, event.year))
-    zones = b"".join(vtimezone_bytes(zone, year) for zone, year in sorted(first_years.items()))
+    used = sorted({event.zone for event in ordered if event.zone is not None})
     head = bytes(calendar.to_ical())
     assert head.endswith(CALENDAR_END)
     events_bytes = b"".join(event.ical for event in ordered)
-    return head[: -len(CALENDAR_END)] + zones + events_bytes + CALENDAR_END
+    return (
+        head[: -len(CALENDAR_END)]
+        + b"".join(zones[zone] for zone in used)
+        + events_bytes
+        + CALENDAR_END
+    )
+
+
+def zone_bodies(events: Iterable[Event]) -> dict[str, bytes]:
+    """{TZID: VTIMEZONE bytes} for the zones of these events: one body per zone, true from
+    the earliest of them on and starting where that zone's rules then in force began, so
+    every file of the build carries the same bytes for a zone (F4)."""
+    first_years: dict[str, int] = {}
+    for event in events:
+        if isinstance(event.start, datetime):
+            zone, year = event.timezone.key, event.first_day().year
+            first_years[zone] = min(year, first_years.get(zone, year))
+    return {
+        zone: vtimezone_bytes(zone, settled_first_year(zone, year))
+        for zone, year in sorted(first_years.items())
+    }
 
 
 @lru_cache(maxsize=64)
@@ -125,17 +149,21 @@ def event_component(entry: CalendarEntry) -> icalendar.Event:
     component.add("description", entry.description)
     if entry.categories:
         component.add("categories", list(entry.categories))
+    name, address = entry.organizer
+    component.add("organizer", vCalAddress(f"mailto:{address}"), parameters={"CN": name})
     component.add("class", "PUBLIC")
     component.add("transp", "TRANSPARENT" if event.status is Status.CANCELLED else "OPAQUE")
     return component
 
 
 def unambiguous(moment: date | datetime) -> date | datetime:
-    """A local time that occurs twice (the repeated autumn hour) cannot say which one with a
-    TZID: its second occurrence is written in UTC instead, which every client reads alike."""
-    if isinstance(moment, datetime) and moment.fold == 1:
-        other = moment.replace(fold=0)
-        if other.utcoffset() != moment.utcoffset():
+    """A local time that occurs twice (the repeated autumn hour) is written in UTC, which
+    every client reads alike: with a TZID, RFC 5545 means its first occurrence, but libical,
+    Evolution, khal and node-ical take the second (F1). Recurring events never start there:
+    with a UTC start their rule would repeat in UTC (F3), so recurrence.py refuses them."""
+    if isinstance(moment, datetime):
+        first, second = moment.replace(fold=0), moment.replace(fold=1)
+        if first.utcoffset() != second.utcoffset():
             return moment.astimezone(UTC)
     return moment
 

@@ -127,7 +127,7 @@ def _build(
         )
     if config is None:
         return result
-    if options.write and options.use_cache:
+    if options.write and options.use_cache and not problems.has_errors():
         record = find_unchanged(
             cache, fingerprint, options.now, options.output_root, options.drafts
         )
@@ -144,7 +144,7 @@ def _build(
         history = read_history(
             root,
             [s.shown_path for s in sources],
-            with_texts=[s.shown_path for s in sources if s.kind == "event"],
+            with_texts=[s.shown_path for s in sources if s.kind in ("event", "press")],
             cache=cache,
         )
         report_history(history, problems)

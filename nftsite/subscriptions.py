@@ -24,14 +24,18 @@ class CalendarFeedView:
     webcal: str
     google: str
     outlook: str
+    upcoming: int
+    """How many of its events are still to come: an empty feed stays published (someone
+    may be subscribed), and the subscribe page says it is empty."""
 
 
-def feed_view(name: str, https_url: str) -> CalendarFeedView:
+def feed_view(name: str, https_url: str, upcoming: int) -> CalendarFeedView:
     webcal = "webcal://" + https_url.split("://", 1)[1]
     return CalendarFeedView(
         name=name,
         url=https_url,
         webcal=webcal,
+        upcoming=upcoming,
         google="https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal}),
         outlook="https://outlook.live.com/calendar/0/addfromweb?"
         + urlencode({"url": https_url, "name": name}, quote_via=quote),

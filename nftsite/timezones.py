@@ -7,6 +7,10 @@ rule, same wall-clock time, same offsets — becomes one STANDARD or DAYLIGHT pa
 expects, rather than the list of every transition icalendar writes by default; and a zone
 whose rules changed (São Paulo dropped daylight saving in 2019, the United States moved
 theirs in 2007) stays right for the years before the change.
+
+Every file of a build carries the same body for a zone (`settled_first_year`): readers that
+keep the first VTIMEZONE they meet for a TZID (vobject, for the whole process) would
+otherwise misplace the events of the next file they read.
 """
 
 from __future__ import annotations
@@ -158,6 +162,26 @@ def vtimezone(zone_name: str, first_year: int) -> Timezone:
             part.add("rrule", vRecur(rule))
         component.add_component(part)
     return component
+
+
+@cache
+def settled_first_year(zone_name: str, year: int) -> int:
+    """The earliest year whose VTIMEZONE has the same parts as `year`'s, but for their start.
+
+    A VTIMEZONE from 1997 on says the same of Paris as one from 2026 on; starting each zone
+    where the rules then in force began keeps its bytes from one build to the next, until an
+    event older than those rules is added.
+    """
+    shape = _shape(vtimezone(zone_name, year))
+    while year > FIRST_YEAR + 1 and _shape(vtimezone(zone_name, year - 1)) == shape:
+        year -= 1
+    return year
+
+
+def _shape(component: Timezone) -> tuple[bytes, ...]:
+    """A VTIMEZONE's lines without the DTSTART of its parts: what it says, not when from."""
+    lines = bytes(component.to_ical()).split(b"\r\n")
+    return tuple(line for line in lines if not line.startswith(b"DTSTART"))
 
 
 def _describe(
