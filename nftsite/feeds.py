@@ -6,6 +6,7 @@ and its history instead, so an unchanged site gives byte-identical feeds.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from datetime import datetime, time
@@ -64,7 +65,12 @@ def _generator(config: SiteConfig, spec: FeedSpec, items: Sequence[FeedItem]) ->
         entry.guid(item.url, permalink=True)
         entry.title(item.title)
         entry.link(href=item.url)
-        entry.summary(item.summary)
+        # RSS readers show <description> as HTML: plain text is escaped once more, so
+        # « <b> » in a summary reads as those characters, never as a tag (Atom's summary is
+        # declared type="text" and needs no such care).
+        entry.summary(
+            html.escape(item.summary, quote=False) if spec.kind == "rss" else item.summary
+        )
         entry.published(item.published)
         entry.updated(item.updated)
     return generator

@@ -13,8 +13,10 @@ from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import feedparser
+import html5lib
 import pytest
 
 from .conftest import InlineSite
@@ -213,6 +215,26 @@ def test_two_builds_give_byte_identical_feeds(make_site) -> None:
     time.sleep(1.1)  # a date taken from the clock would now differ
     build(site)
     assert {feed: (site.output / feed).read_bytes() for feed in FEEDS} == once
+
+
+def test_case_73_a_summary_that_looks_like_html_reads_as_text_in_every_feed(make_site) -> None:
+    """RSS readers render <description> as HTML: a summary of « <img … onerror=…> » must
+    arrive as those characters, not as an element (reliability review, case 73)."""
+    summary = "Venez <img src=x onerror=alert(1)> & <b>gras</b>"
+    release = press_md("Communiqué piégé", date(2026, 11, 20)).replace(
+        "summary: Résumé de « Communiqué piégé ».", f"summary: '{summary}'"
+    )
+    site: InlineSite = make_site({"press/piege.md": release})
+    build(site)
+    rss = ElementTree.parse(site.output / "presse" / "rss.xml").find("channel/item/description")
+    atom = ElementTree.parse(site.output / "presse" / "atom.xml").find(
+        "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary"
+    )
+    assert rss is not None and atom is not None
+    as_html = html5lib.parseFragment(rss.text, namespaceHTMLElements=False)
+    assert as_html.find(".//img") is None and as_html.find(".//b") is None
+    assert "".join(as_html.itertext()) == summary
+    assert atom.get("type", "text") == "text" and atom.text == summary
 
 
 # --- the agenda's RSS -----------------------------------------------------------------------------
