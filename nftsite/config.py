@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from functools import partial
 from pathlib import Path
@@ -22,9 +23,22 @@ from .sources import report_unreadable, shown_path
 SITE_FILE = "site.yaml"
 
 
+BASE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?")
+"""What `base_url` may hold: it is written raw into robots.txt, the sitemap and the feeds."""
+
+
 def parse_base_url(ctx: f.FieldContext) -> str | None:
     url = f.parse_url(ctx)
-    return url.rstrip("/") if url else None
+    if url is None:
+        return None
+    if not BASE_URL.fullmatch(url):
+        ctx.error(
+            f"« {url} » n'est pas une adresse de site utilisable",
+            "seulement https://, le nom du serveur et un chemin fait de lettres, chiffres, "
+            "« - », « . » et « / », par exemple https://www.normandyfrenchtech.fr",
+        )
+        return None
+    return url.rstrip("/")
 
 
 def parse_language(ctx: f.FieldContext) -> str | None:

@@ -702,3 +702,24 @@ def test_case_6_duplicates_are_still_dropped_in_order(tmp_path):
     from nftsite.fields import parse_text_list
 
     assert parse_text_list(FieldContext(nodes["tags"], reporter, tmp_path)) == ("b", "a", "c")
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        'https://x.fr/\\"><script>alert(1)</script>',
+        "https://x.fr/?q=1",
+        "https://x.fr/#frag",
+        "https://x.fr/a b",
+        "https://user@x.fr",
+    ],
+)
+def test_case_76_base_url_is_a_plain_address(built_site, base_url):
+    """base_url is written raw into robots.txt and the sitemap: only a plain address."""
+    site_yaml = (built_site.root / "content/site.yaml").read_text(encoding="utf-8")
+    old = "base_url: https://www.normandyfrenchtech.fr"
+    assert old in site_yaml
+    broken = site_yaml.replace(old, f"base_url: '{base_url}'")
+    run = break_and_build(built_site, {"site.yaml": broken})
+    line = broken.splitlines().index(f"base_url: '{base_url}'") + 1
+    assert_reported(run, "content/site.yaml", line, "base_url", "n'est pas une adresse")
