@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from urllib.parse import unquote, urljoin, urlsplit
 
 from . import urls
 from .context import PageToRender
-from .markdown import RenderedBody
+from .markdown import CONTROL, BodyProblem, RenderedBody
 from .models import Entry, SiteConfig, Source
 from .problems import Position, Problem, Problems, Severity
 from .site import Site
@@ -37,11 +38,14 @@ def check_body_links(
     outputs: Collection[str],
     problems: Problems,
 ) -> None:
-    """Report each broken internal link or image at its line in the content file."""
+    """Report each broken internal link or image at its line in the content file, and what
+    the Markdown stage found wrong in the text itself (refused HTML, control characters…)."""
     for page in pages:
         if page.source is None:
             continue
         body = bodies[page.source.path]
+        for found in body.problems:
+            report_body_problem(page.source, found, problems)
         for link in body.links:
             path = internal_path(link, page.url, config.base_url)
             if path is not None and not resolves(path, outputs):
@@ -79,6 +83,29 @@ def check_body_links(
                     problems,
                     error=False,
                 )
+
+
+def report_body_problem(source: Source, found: BodyProblem, problems: Problems) -> None:
+    line = source.body_line + found.line - 1
+    lines = source.text.split("\n")  # the lines the body's own numbering counts
+    shown = lines[line - 1].rstrip(" \t") if 1 <= line <= len(lines) else ""
+    problems.add(
+        Problem(
+            source.path,
+            Position(line, found.column),
+            "texte",
+            found.message,
+            found.hint,
+            Severity.ERROR,
+            CONTROL.sub(visible, shown),
+        )
+    )
+
+
+def visible(match: re.Match[str]) -> str:
+    """A control character as its printable picture (␀, ␛…), so the caret shows it."""
+    code = ord(match[0])
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
 
 
 def report(

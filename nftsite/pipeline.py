@@ -22,6 +22,7 @@ from .history import current_commit, read_history, report_history
 from .html import make_environment, render_pages
 from .links import check_body_links, check_navigation, failed_outputs
 from .markdown import render_bodies
+from .media_scripts import check_media_scripts
 from .oserrors import WriteFailure, cause
 from .output import Artifact, Manifest, Staging, WriteReport, write_output
 from .outputfolder import exclusive
@@ -122,6 +123,7 @@ def _build(
         config = load_site_config(content_root, root, problems, cache)
         sources = discover(content_root, root, problems)
         media = media_files(content_root)
+        check_media_scripts(media, problems)
         fingerprint = input_fingerprint(
             root, sources, current_commit(root), options.drafts, options.output_root
         )

@@ -24,6 +24,15 @@ BLOCKS = {
     "article",
     "br",
     "hr",
+    # HTML a body may hold besides Markdown's (see sanitize.TAGS)
+    "details",
+    "summary",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+    "caption",
 }
 
 

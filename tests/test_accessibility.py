@@ -51,10 +51,19 @@ def test_every_page_is_valid_html_for_the_w3c_nu_checker(sample_output: Path) ->
     problems = [
         f"{m.get('url', '')}:{m.get('lastLine', '?')}: {m['type']}: {m['message']}"
         for m in messages
-        if m["type"] in ("error", "non-document-error") or m.get("subType") == "warning"
+        if (m["type"] in ("error", "non-document-error") or m.get("subType") == "warning")
+        and not is_csp_guess(m)
     ]
     assert not problems, "\n".join(problems)
     assert checked.returncode == 0
+
+
+def is_csp_guess(message: dict[str, str]) -> bool:
+    """The checker's own reading of the Content-Security-Policy, a warning only: it reads the
+    pages from file: URLs, where 'self' matches nothing, and it counts the JSON-LD data block
+    as an inline script, which browsers never run nor check. Chromium applies the policy in
+    tests/test_injection.py."""
+    return message["type"] == "info" and "violates Content Security Policy" in message["message"]
 
 
 AXE_RUN = """
