@@ -190,10 +190,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
         """No access log on the test output."""
 
 
-@pytest.fixture(scope="session")
-def site_url(sample_output: Path) -> Iterator[str]:
-    """The sample output served on 127.0.0.1 at a free port, for this module's tests."""
-    handler = functools.partial(QuietHandler, directory=str(sample_output))
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """`folder` served on 127.0.0.1 at a free port while the block runs: its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
@@ -203,6 +203,13 @@ def site_url(sample_output: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_output: Path) -> Iterator[str]:
+    """The sample output served on 127.0.0.1 at a free port, for this module's tests."""
+    with served(sample_output) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

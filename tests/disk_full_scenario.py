@@ -17,6 +17,7 @@ from pathlib import Path
 
 
 def tree(folder: Path) -> str:
+    """One hash for a whole tree: every file's path and bytes."""
     hasher = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
         if path.is_file():

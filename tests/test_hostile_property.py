@@ -25,17 +25,7 @@ from hypothesis import strategies as st
 from nftsite.cli import main
 
 from .conftest import MINIMAL_SITE_YAML, NOW_ARG, REPO, InlineSite
-
-PLACE = """
----
-name: Seine Innopolis
-kind: totem
-address: 72 rue de la République, 76140 Le Petit-Quevilly
-city: rouen
-geo: {lat: 49.425, lon: 1.062}
----
-Bâtiment totem.
-"""
+from .test_errors import PLACE
 
 NASTY_CHARACTERS = "\x00\x01\x07\x0b\x0c\r\n\t\x1b\x7f\x85\u2028\u2029\ufeff\uffff\u200b"
 YAML_STARTS = ["!", "&", "*", "%", "@", "`", "|", ">", "'", '"', "{", "[", "-", "? ", "#", ": "]

@@ -9,16 +9,13 @@ no page of the site breaks its own policy, and no payload ever runs.
 from __future__ import annotations
 
 import base64
-import functools
 import gzip
 import hashlib
 import html
 import re
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -33,7 +30,7 @@ from nftsite import parallel
 from nftsite.markdown import MarkdownRenderer
 from nftsite.sanitize import TAGS
 
-from .conftest import REPO, ContentEntry, InlineSite, QuietHandler
+from .conftest import REPO, ContentEntry, InlineSite, served
 from .test_authoring import fetch, preview  # noqa: F401  (the live preview fixture)
 from .test_browser import DevTools, find_chromium
 from .test_errors import EVENT, PLACE, assert_reported, break_and_build, headlines
@@ -465,20 +462,6 @@ def evaluate(browser: DevTools, session: str, expression: str) -> Any:
     )
     assert "exceptionDetails" not in answer, answer
     return answer["result"].get("value")
-
-
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @contextmanager

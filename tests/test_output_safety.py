@@ -11,7 +11,6 @@ file permissions.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -26,6 +25,7 @@ from types import ModuleType
 import pytest
 
 from .conftest import NOW_ARG, REPO, InlineSite
+from .disk_full_scenario import tree as tree_hash
 
 EVENT = """
 ---
@@ -43,16 +43,6 @@ def nftsite(
     """The real command, as the comms team and CI run it."""
     command = [*prefix, sys.executable, "-m", "nftsite", *args]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
-def tree_hash(folder: Path) -> str:
-    """One hash for a whole tree: every file's path and bytes."""
-    hasher = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            hasher.update(hashlib.sha256(path.read_bytes()).digest())
-    return hasher.hexdigest()
 
 
 def load_generator() -> ModuleType:
