@@ -235,7 +235,9 @@ def report(result: BuildResult, command: str, timings: bool, stream: TextIO) -> 
         for stage, seconds in result.timings.items():
             print(f"  {stage:<24} {seconds * 1000:8.1f} ms", file=stream)
     total = sum(result.timings.values())
-    errors, warnings = len(result.problems.errors), len(result.problems.warnings)
+    shown = result.problems.sorted()  # the list printed above, repeats removed
+    errors = sum(1 for problem in shown if problem.is_error)
+    warnings = len(shown) - errors
     if errors:
         print(
             f"\nÉchec : {errors} erreur(s), {warnings} avertissement(s). "

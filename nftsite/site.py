@@ -179,10 +179,15 @@ class _Linker:
         if url not in self.reserved:
             return
         how, taken = self.reserved[url]
+        clash = (
+            f"cette fiche prendrait la place de la page {taken} du site"
+            if how == urls.SAME
+            else f"la page {url} {CLASH_VERB[how]} {taken}"
+        )
         self.report(
             entry,
             "",
-            f"le nom « {entry.slug} » est réservé : la page {url} {CLASH_VERB[how]} {taken}",
+            f"le nom « {entry.slug} » est réservé : {clash}",
             f"renommez le fichier, par exemple « {RENAME_PREFIX[type(entry)]}-{entry.slug}.md »",
         )
 

@@ -33,7 +33,7 @@ from nftsite.site import Site
 from nftsite.unchanged import valid_until
 
 from .conftest import NOW_ARG, PARIS, REPO, InlineSite, Run, read_entries
-from .test_errors import EVENT, PLACE, assert_reported, break_and_build, event
+from .test_errors import EVENT, PLACE, assert_reported, break_and_build, event, headlines
 
 # --- running the build without root's override of file permissions -------------------------
 
@@ -342,14 +342,18 @@ def test_def_18_nul_in_a_media_path_is_a_positioned_error(site_with_more):
 @pytest.mark.parametrize(
     ("file", "url", "taken"),
     [
-        ("events/archives.md", "/agenda/archives/", "remplacerait /agenda/archives/"),
+        (
+            "events/archives.md",
+            "/agenda/archives/",
+            "prendrait la place de la page /agenda/archives/",
+        ),
         ("events/ville.md", "/agenda/ville/", "recouvrirait /agenda/ville/caen/"),
         ("events/rss.md", "/agenda/rss/", "se confondrait avec /agenda/rss.xml"),
         ("startups/theme.md", "/startups/theme/", "recouvrirait /startups/theme/smart-city/"),
         ("press/atom.md", "/presse/atom/", "se confondrait avec /presse/atom.xml"),
-        ("pages/agenda.md", "/agenda/", "remplacerait /agenda/"),
-        ("pages/abonnement.md", "/abonnement/", "remplacerait /abonnement/"),
-        ("pages/media.md", "/media/", "remplacerait /media/"),
+        ("pages/agenda.md", "/agenda/", "prendrait la place de la page /agenda/"),
+        ("pages/abonnement.md", "/abonnement/", "prendrait la place de la page /abonnement/"),
+        ("pages/media.md", "/media/", "prendrait la place de la page /media/"),
         ("pages/sitemap.md", "/sitemap/", "se confondrait avec /sitemap.xml"),
     ],
 )
@@ -362,7 +366,8 @@ def test_def_9_a_file_name_never_takes_a_page_of_the_site(built_site, file, url,
     }[file.split("/")[0]]
     run = break_and_build(built_site, {file: f"---\n{fields}\n---\nTexte.\n"})
     headline = assert_reported(run, f"content/{file}", 1, "", "est réservé")
-    assert f"la page {url} {taken}" in headline
+    same_page = taken.startswith("prendrait la place")
+    assert (f"{taken} du site" if same_page else f"la page {url} {taken}") in headline
     assert "renommez le fichier, par exemple « " in run.stderr
 
 
@@ -723,3 +728,12 @@ def test_case_76_base_url_is_a_plain_address(built_site, base_url):
     run = break_and_build(built_site, {"site.yaml": broken})
     line = broken.splitlines().index(f"base_url: '{base_url}'") + 1
     assert_reported(run, "content/site.yaml", line, "base_url", "n'est pas une adresse")
+
+
+def test_the_failure_line_counts_the_problems_it_lists(built_site):
+    """An alias repeats one mistake many times: the count says what the list shows."""
+    aliases = "\n".join(f"x{n}: &a{n} [*a{n - 1}, *a{n - 1}]" for n in range(1, 4))
+    text = f"---\ntitle: X\nstart: 2015-10-01\nx0: &a0 [lol]\n{aliases}\ntags: *a3\n---\n"
+    run = break_and_build(built_site, {"events/x.md": text})
+    listed = [line for line in headlines(run) if ": avertissement : " not in line]
+    assert f"Échec : {len(listed)} erreur(s)" in run.stderr, run.stderr
