@@ -11,6 +11,7 @@ file permissions.
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import json
 import os
@@ -305,7 +306,7 @@ def test_def_22_two_builds_at_once_take_turns(generated_site: Path, tmp_path: Pa
         "--no-cache",
     ]
     first = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.5)
+    wait_until_locked(root / ".output.lock", first)
     second = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     _, first_err = first.communicate(timeout=300)
     _, second_err = second.communicate(timeout=300)
@@ -313,6 +314,21 @@ def test_def_22_two_builds_at_once_take_turns(generated_site: Path, tmp_path: Pa
     assert "Traceback" not in first_err + second_err
     assert "Une autre construction écrit déjà" in second_err
     assert tree_hash(root / "output") == tree_hash(reference)
+
+
+def wait_until_locked(lock: Path, build: subprocess.Popen[str]) -> None:
+    """Until `build` holds the output folder's lock (however slowly the machine starts it)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and build.poll() is None:
+        if lock.exists():
+            with open(lock, "a+b") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        time.sleep(0.01)
+    raise AssertionError("the first build never took the lock")
 
 
 # --- DEF-7, DEF-21: the cache is disposable -----------------------------------------------
