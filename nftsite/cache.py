@@ -32,7 +32,16 @@ SCHEMA = 1
 def code_fingerprint() -> str:
     """What the cached values were computed with: our code and the libraries that shape them."""
     parts = [f"schema={SCHEMA}", sys.version]
-    for package in ("markdown", "jinja2", "icalendar", "babel", "PyYAML", "feedgen", "nh3"):
+    for package in (
+        "markdown",
+        "jinja2",
+        "icalendar",
+        "babel",
+        "PyYAML",
+        "feedgen",
+        "nh3",
+        "python-dateutil",
+    ):
         try:
             parts.append(f"{package}={metadata.version(package)}")
         except metadata.PackageNotFoundError:  # pragma: no cover

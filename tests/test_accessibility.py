@@ -18,6 +18,8 @@ import pytest
 from .conftest import REPO, ContentEntry
 from .test_browser import DevTools, find_chromium
 
+pytestmark = pytest.mark.system_deps  # Chromium, Java, axe-core and vnu.jar from npm
+
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -30,6 +30,8 @@ import pytest
 
 from .conftest import ContentEntry
 
+pytestmark = pytest.mark.system_deps  # Chromium, and Java for the Nu checker
+
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",

@@ -40,6 +40,8 @@ import recurring_ical_events
 from .conftest import MINIMAL_SITE_YAML, REPO
 from .feeds_helpers import Git, build, event_md, new_site, output_files, unfolded_lines
 
+pytestmark = pytest.mark.system_deps  # libical (Debian's Python) and node-ical (npm)
+
 PARIS = ZoneInfo("Europe/Paris")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")

@@ -23,6 +23,8 @@ import pytest
 from .conftest import NOW_ARG
 from .test_output_safety import load_generator, tree_hash
 
+pytestmark = pytest.mark.slow  # about 200 s: left out of `make test-fast`
+
 ROUNDS = 20
 MARK = "<!-- version B -->"
 
