@@ -212,7 +212,7 @@ def calendar_input(
     """A key for all that goes into the event's calendar data, and what a worker needs to
     make it: the event, its identity from history, its body."""
     config = site.config
-    identity = event_identity(event, history, config.base_url)
+    identity = event_identity(event, history, config.home_url)
     themes = tuple(config.themes[t].name for t in event.themes)
     key = digest(
         repr(event),

@@ -13,17 +13,19 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
+from importlib import metadata
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from .config import load_site_config
+from .argparse_fr import FrenchParser, not_a_choice
+from .config import base_url_argument, load_site_config
 from .crash import report_crash
 from .outputfolder import refusal
 from .pipeline import BuildOptions, BuildResult, build
 from .problems import Problems
 from .reports import FORMATS, FORMATTERS
-from .scaffold import KINDS, ScaffoldError, create_entry
+from .scaffold import KIND_NAMES, ScaffoldError, create_entry, kind_named
 
 EXIT_OK, EXIT_CONTENT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # the shell's own convention for Ctrl-C
@@ -50,38 +52,154 @@ def parse_now(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=SITE_ZONE)
 
 
+def parse_port(text: str) -> int:
+    """`--port 8001`: a TCP port a preview can listen on."""
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 65535):
+        raise argparse.ArgumentTypeError(
+            f"port invalide « {text} » : écrivez un nombre entre 1 et 65535, par exemple 8001"
+        )
+    return int(text)
+
+
+def parse_day(text: str) -> date:
+    """`--date 2027-01-14`."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date invalide « {text} » : écrivez-la AAAA-MM-JJ, par exemple 2027-01-14"
+        ) from None
+
+
+def parse_kind(text: str) -> str:
+    """`new`'s kind, in French or in English (« événement », « evenement », « event »…)."""
+    kind = kind_named(text)
+    if kind is None:
+        raise argparse.ArgumentTypeError(not_a_choice(text, KIND_NAMES, "genre inconnu"))
+    return kind
+
+
+def package_version() -> str:
+    """The installed version (package metadata), as `--version` prints it."""
+    try:
+        return metadata.version("nftsite")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "(version inconnue : nftsite n'est pas installé)"
+
+
+class ShowVersion(argparse.Action):
+    """`--version`: the metadata is read only when asked (it scans the installed packages)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        print(f"{parser.prog} {package_version()}")
+        parser.exit()
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nftsite", description="Le site de Normandy French Tech.")
+    parser = FrenchParser(
+        prog="nftsite",
+        description="Le site de Normandy French Tech : vérifier, construire, prévisualiser.",
+        epilog="Aide d'une commande : nftsite COMMANDE --help (par exemple nftsite new --help).",
+    )
+    parser.add_argument(
+        "--version", action=ShowVersion, nargs=0, help="affiche la version et s'arrête"
+    )
+    add_verbosity_options(parser, default=NORMAL)
     commands = parser.add_subparsers(dest="command", required=True, metavar="commande")
     for name, help_text in (
         ("build", "construit le site dans output/"),
         ("check", "vérifie le contenu, les gabarits et les liens sans rien écrire"),
     ):
-        command = commands.add_parser(name, help=help_text, description=help_text)
+        description = help_text[0].upper() + help_text[1:] + "."
+        command = commands.add_parser(name, help=help_text, description=description)
         add_root_option(command)
+        if name == "build":
+            command.add_argument(
+                "--output",
+                type=Path,
+                default=None,
+                metavar="DOSSIER",
+                help="dossier de sortie (output/ par défaut)",
+            )
+        else:  # check writes nothing
+            command.set_defaults(output=None)
         add_build_options(command)
-    new = commands.add_parser("new", help="crée une nouvelle fiche", description="crée une fiche")
-    new.add_argument("kind", choices=sorted(KINDS), help="le genre de fiche")
-    new.add_argument("title", help="le titre (ou le nom), entre guillemets")
+        add_verbosity_options(command, more="afficher aussi la durée de chaque étape")
+    new = commands.add_parser(
+        "new",
+        help="crée une fiche (en brouillon)",
+        description="Crée une fiche au bon endroit, en brouillon (draft: true) :\n"
+        "elle n'est publiée qu'une fois cette ligne retirée.",
+        epilog='exemples :\n  nftsite new evenement "Café numérique à Évreux"\n'
+        '  nftsite new lieu "Seine Innopolis"\n'
+        '  nftsite new communique "Bilan 2026" --date 2027-01-14',
+    )
+    new.add_argument(
+        "kind",
+        type=parse_kind,
+        metavar="genre",
+        help="evenement (ou événement), startup, lieu, communique (ou communiqué) ou page",
+    )
+    new.add_argument("title", metavar="titre", help="le titre (ou le nom), entre guillemets")
     new.add_argument(
         "--date",
-        type=date.fromisoformat,
+        type=parse_day,
         default=None,
+        metavar="AAAA-MM-JJ",
         help="la date à proposer (aujourd'hui par défaut)",
     )
     add_root_option(new)
+    add_verbosity_options(new)
     preview = commands.add_parser(
         "serve",
         help="aperçu en direct sur http://127.0.0.1:8000",
-        description="aperçu en direct, brouillons compris",
+        description="Aperçu en direct, brouillons compris, reconstruit à chaque modification.\n"
+        "Rien de ce qu'il montre n'est écrit dans output/.",
     )
     add_root_option(preview)
-    preview.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
-    preview.add_argument("--port", type=int, default=8000, help="port (8000)")
     preview.add_argument(
-        "--now", type=parse_now, default=None, help="figer l'instant de référence (pour les tests)"
+        "--host", default="127.0.0.1", metavar="ADRESSE", help="adresse d'écoute (127.0.0.1)"
     )
+    preview.add_argument("--port", type=parse_port, default=8000, help="port (8000)")
+    preview.add_argument(
+        "--now",
+        type=parse_now,
+        default=None,
+        metavar="INSTANT",
+        help="figer l'instant de référence (pour les tests)",
+    )
+    add_verbosity_options(preview, more="afficher aussi les messages du serveur web (en anglais)")
     return parser
+
+
+QUIET, NORMAL, VERBOSE = 0, 1, 2
+
+
+def add_verbosity_options(
+    command: argparse.ArgumentParser,
+    default: Any = argparse.SUPPRESS,
+    more: str = "afficher plus de détails",
+) -> None:
+    """`-q`/`-v`, before or after the command; only the main parser sets the default."""
+    group = command.add_mutually_exclusive_group()
+    group.add_argument(
+        "-q",
+        "--quiet",
+        dest="verbosity",
+        action="store_const",
+        const=QUIET,
+        default=default,
+        help="n'afficher que les erreurs",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbosity",
+        action="store_const",
+        const=VERBOSE,
+        default=default,
+        help=more,
+    )
 
 
 def add_root_option(command: argparse.ArgumentParser) -> None:
@@ -89,19 +207,28 @@ def add_root_option(command: argparse.ArgumentParser) -> None:
         "--root",
         type=Path,
         default=Path.cwd(),
+        metavar="DOSSIER",
         help="dossier du projet (celui qui contient content/ et templates/)",
     )
 
 
 def add_build_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--output", type=Path, default=None, help="dossier de sortie (output/)")
     command.add_argument(
         "--now",
         type=parse_now,
         default=None,
+        metavar="INSTANT",
         help="l'instant de référence pour « à venir », ISO 8601",
     )
     command.add_argument("--drafts", action="store_true", help="inclure les brouillons")
+    command.add_argument(
+        "--base-url",
+        type=base_url_argument,
+        default=None,
+        metavar="URL",
+        help="l'adresse où le site est publié, si ce n'est pas le base_url de site.yaml "
+        "(par exemple https://exemple.github.io/depot/)",
+    )
     command.add_argument("--timings", action="store_true", help="afficher la durée de chaque étape")
     command.add_argument(
         "--no-cache",
@@ -143,8 +270,14 @@ def run_build(args: argparse.Namespace) -> int:
         drafts=args.drafts,
         write=args.command == "build",
         use_cache=not args.no_cache,
+        base_url=args.base_url,
     )
-    progress = Progress(sys.stderr) if args.format == "text" and sys.stderr.isatty() else None
+    text = args.format == "text"
+    if text and args.verbosity == VERBOSE:
+        moment = options.now.astimezone(SITE_ZONE).isoformat(timespec="seconds")
+        print(f"Instant de référence pour « à venir » : {moment}.", file=sys.stderr)
+    shown = text and sys.stderr.isatty() and args.verbosity != QUIET
+    progress = Progress(sys.stderr) if shown else None
     # A build makes many objects and frees few: the cyclic collector would only rescan them
     # (a third of a warm build's time). Reference counting still frees what dies.
     gc.disable()
@@ -154,8 +287,8 @@ def run_build(args: argparse.Namespace) -> int:
         gc.enable()
     if progress is not None:
         progress.finish()
-    if args.format == "text":
-        report(result, args.command, args.timings, sys.stderr)
+    if text:
+        report(result, args, sys.stderr)
     else:  # machine formats go to stdout, alone, so they can be piped
         sys.stdout.write(FORMATTERS[args.format](result.problems))
     return EXIT_CONTENT_ERRORS if result.problems.has_errors() else EXIT_OK
@@ -184,13 +317,25 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"nftsite : {error}", file=sys.stderr)
         return EXIT_CONTENT_ERRORS
     print(path.relative_to(root).as_posix())
+    if args.verbosity != QUIET:
+        print(
+            "Brouillon créé : complétez-le, puis retirez sa ligne « draft: true » pour le publier.",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # imports tornado: only when serving
 
-    return serve(args.root.resolve(), args.host, args.port, args.now)
+    return serve(
+        args.root.resolve(),
+        args.host,
+        args.port,
+        args.now,
+        quiet=args.verbosity == QUIET,
+        verbose=args.verbosity == VERBOSE,
+    )
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -229,9 +374,21 @@ class Progress:
             self.stream.flush()
 
 
-def report(result: BuildResult, command: str, timings: bool, stream: TextIO) -> None:
+def report(result: BuildResult, args: argparse.Namespace, stream: TextIO) -> None:
+    """The problems, a one-line summary and the drafts; with `-q`, the errors alone."""
+    command, verbosity = args.command, args.verbosity
+    if verbosity == QUIET:
+        only_errors = Problems()
+        only_errors.extend(result.problems.errors)
+        print_problems(only_errors, stream)
+        if only_errors.has_errors():
+            print(
+                f"\nÉchec : {len(only_errors.errors)} erreur(s). output/ n'a pas été modifié.",
+                file=stream,
+            )
+        return
     print_problems(result.problems, stream)
-    if timings:
+    if args.timings or verbosity == VERBOSE:
         for stage, seconds in result.timings.items():
             print(f"  {stage:<24} {seconds * 1000:8.1f} ms", file=stream)
     total = sum(result.timings.values())
@@ -262,6 +419,26 @@ def report(result: BuildResult, command: str, timings: bool, stream: TextIO) -> 
             f"supprimés), {warnings} avertissement(s), en {total:.2f} s.",
             file=stream,
         )
+    if not errors:
+        name_drafts(result.drafts, included=args.drafts, stream=stream)
+
+
+def name_drafts(drafts: Sequence[str], included: bool, stream: TextIO) -> None:
+    """Every draft by its file, after the summary, so that none is forgotten."""
+    if not drafts:
+        return
+    count = len(drafts)
+    plural = "s" if count > 1 else ""
+    if included:
+        head = f"{count} brouillon{plural} inclus (--drafts)"
+    else:
+        head = (
+            f"{count} brouillon{plural} non publié{plural} "
+            "(pour publier, retirez la ligne « draft: true »)"
+        )
+    print(f"{head} :", file=stream)
+    for path in drafts:
+        print(f"  {path}", file=stream)
 
 
 def print_problems(problems: Problems, stream: TextIO) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import zoneinfo
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,8 +25,19 @@ from .sources import report_unreadable, shown_path
 SITE_FILE = "site.yaml"
 
 
-BASE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?")
-"""What `base_url` may hold: it is written raw into robots.txt, the sitemap and the feeds."""
+_SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"
+"""One folder of the path: no `.` or `..`, which a browser would resolve away."""
+BASE_URL = re.compile(rf"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/({_SEGMENT}/)*({_SEGMENT})?)?")
+"""What `base_url` may hold: it is written raw into robots.txt, the sitemap and the feeds,
+and its path is put in front of every link of the pages."""
+BASE_URL_HINT = (
+    "seulement https://, le nom du serveur et un chemin fait de lettres, chiffres, "
+    "« - », « . » et « / », par exemple https://www.normandyfrenchtech.fr"
+)
+
+
+def is_base_url(url: str) -> bool:
+    return f.is_web_url(url) and BASE_URL.fullmatch(url) is not None
 
 
 def parse_base_url(ctx: f.FieldContext) -> str | None:
@@ -32,13 +45,30 @@ def parse_base_url(ctx: f.FieldContext) -> str | None:
     if url is None:
         return None
     if not BASE_URL.fullmatch(url):
-        ctx.error(
-            f"« {url} » n'est pas une adresse de site utilisable",
-            "seulement https://, le nom du serveur et un chemin fait de lettres, chiffres, "
-            "« - », « . » et « / », par exemple https://www.normandyfrenchtech.fr",
-        )
+        ctx.error(f"« {url} » n'est pas une adresse de site utilisable", BASE_URL_HINT)
         return None
     return url.rstrip("/")
+
+
+def base_url_argument(text: str) -> str:
+    """`--base-url`: where this build is published, by the rules of site.yaml's base_url
+    (a trailing slash is optional)."""
+    if not is_base_url(text):
+        raise argparse.ArgumentTypeError(
+            f"adresse invalide « {text} » : écrivez https:// (ou http://), le nom du serveur "
+            "et un chemin fait de lettres, chiffres, « - », « . » et « / », par exemple "
+            "https://exemple.github.io/depot/"
+        )
+    return text.rstrip("/")
+
+
+def published_at(config: SiteConfig, base_url: str | None) -> SiteConfig:
+    """The configuration of a build published at `base_url` rather than at site.yaml's
+    address (a project page under a sub-path, a preview elsewhere): every link, feed and
+    canonical follows it, while the calendar UIDs keep site.yaml's host."""
+    if base_url is None or base_url == config.base_url:
+        return config
+    return replace(config, base_url=base_url, declared_base_url=config.base_url)
 
 
 def parse_language(ctx: f.FieldContext) -> str | None:
@@ -170,10 +200,26 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
 
 
 def load_site_config(
-    content_root: Path, display_root: Path, problems: Problems, cache: Cache | None = None
+    content_root: Path,
+    display_root: Path,
+    problems: Problems,
+    cache: Cache | None = None,
+    base_url: str | None = None,
 ) -> SiteConfig | None:
     """Read site.yaml; None (with problems reported) when the site cannot be described.
-    With a cache, an unchanged site.yaml gives back the very same configuration object."""
+    With a cache, an unchanged site.yaml gives back the very same configuration object.
+    `base_url` (from `--base-url`) replaces site.yaml's: see `published_at`."""
+    config = _load_site_config(content_root, display_root, problems, cache)
+    if config is None or base_url is None:
+        return config
+    if cache is None:
+        return published_at(config, base_url)
+    return cache.memo("published-at", (config, base_url), partial(published_at, config, base_url))
+
+
+def _load_site_config(
+    content_root: Path, display_root: Path, problems: Problems, cache: Cache | None
+) -> SiteConfig | None:
     if cache is None:
         return read_site_config(content_root, display_root, problems)
     path = content_root / SITE_FILE

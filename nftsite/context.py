@@ -18,6 +18,7 @@ from .dates import format_month
 from .markdown import RenderedBody
 from .models import Event, Place, SiteConfig, Source
 from .recurrence import upcoming_occurrences
+from .sanitize import published_body
 from .site import Site
 from .subscriptions import CalendarFeedView, feed_view
 from .views import (
@@ -59,7 +60,8 @@ class PageToRender:
     body: str = ""
     """The entry's body as HTML (shared with the Markdown stage, not copied): the template
     gets it as `body` when the page renders. It is nh3's output (`sanitize.py`), which is
-    what makes it safe to mark as Markup."""
+    what makes it safe to mark as Markup; under a base path its site paths carry it too
+    (`sanitize.published_body`, which inserts nothing but that path)."""
 
     def render_context(self) -> dict[str, Any]:
         return {**self.context, "body": Markup(self.body)} if self.source else self.context
@@ -97,6 +99,13 @@ class SiteView:
     contact: str
     navigation: tuple[Link, ...]
     footer_pages: tuple[Link, ...]
+    base_path: str = ""
+    """The folder the site is published in (`/depot`), or '' at the root of its host."""
+
+    def path(self, url: str) -> str:
+        """What a template writes for a site path, so that every link and asset works
+        wherever the site is published: `{{ site.path(event.url) }}`, `site.path('/')`."""
+        return urls.published(url, self.base_path)
 
 
 def site_view(config: SiteConfig, footer: tuple[tuple[str, str], ...]) -> SiteView:
@@ -105,6 +114,7 @@ def site_view(config: SiteConfig, footer: tuple[tuple[str, str], ...]) -> SiteVi
         tagline=config.tagline,
         description=config.description,
         base_url=config.base_url,
+        base_path=urls.base_path(config.base_url),
         language=config.language,
         contact=config.contact,
         navigation=tuple(Link(item.label, item.url) for item in config.navigation),
@@ -217,6 +227,8 @@ class Planner:
     ) -> None:
         context.update(site=self.site_view, meta=meta)
         body = self.bodies[source.path].html if source is not None else ""
+        if self.site_view.base_path:
+            body = published_body(body, self.site_view.base_path)
         self.pages.append(PageToRender(url, template, context, source, in_sitemap, body))
 
     def feed(self, feed: CalendarFeed) -> CalendarFeedView:

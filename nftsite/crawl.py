@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from .context import PageToRender
-from .urls import absolute
+from .urls import absolute, base_path
 
 
 def sitemap(pages: list[PageToRender], base_url: str) -> bytes:
@@ -22,7 +22,11 @@ def sitemap(pages: list[PageToRender], base_url: str) -> bytes:
 
 
 def robots(base_url: str) -> bytes:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n".encode()
+    """Crawlers read robots.txt only at the root of a host. A site published in a folder of
+    one (`--base-url`) still gets its own, which allows that folder and names the sitemap:
+    lines for whoever keeps the host's robots.txt to copy."""
+    allow = base_path(base_url) + "/"
+    return f"User-agent: *\nAllow: {allow}\n\nSitemap: {base_url}/sitemap.xml\n".encode()
 
 
 def crawler_files(pages: list[PageToRender], base_url: str) -> dict[str, bytes]:

@@ -47,7 +47,7 @@ def check_body_links(
         for found in body.problems:
             report_body_problem(page.source, found, problems)
         for link in body.links:
-            path = internal_path(link, page.url, config.base_url)
+            path = internal_path(link, page.url, config.home_url)
             if path is not None and not resolves(path, outputs):
                 report(
                     page.source,
@@ -57,7 +57,7 @@ def check_body_links(
                     problems,
                 )
         for src, alt in body.images:
-            path = internal_path(src, page.url, config.base_url)
+            path = internal_path(src, page.url, config.home_url)
             if path is None:
                 report(
                     page.source,

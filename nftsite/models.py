@@ -82,6 +82,14 @@ class SiteConfig:
     feed_past_months: int = 12
     """How far back the feeds reach; the site itself keeps the whole archive."""
     source: Source | None = None
+    declared_base_url: str = ""
+    """site.yaml's own base_url when a build is published elsewhere (`--base-url`), else ''."""
+
+    @property
+    def home_url(self) -> str:
+        """site.yaml's address, wherever this build is published: calendar UIDs are named
+        after its host, so that an event keeps its identity from one address to another."""
+        return self.declared_base_url or self.base_url
 
 
 class Status(Enum):

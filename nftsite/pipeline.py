@@ -19,6 +19,7 @@ from .config import load_site_config
 from .entries import load_entries
 from .feeds import feed_files
 from .history import current_commit, read_history, report_history
+from .hostfiles import host_files
 from .html import make_environment, render_pages
 from .links import check_body_links, check_navigation, failed_outputs
 from .markdown import render_bodies
@@ -51,6 +52,8 @@ class BuildOptions:
     """False for `check`: run every stage, write nothing."""
     use_cache: bool = True
     """Reuse the results of earlier builds kept in `.cache/` (keyed by content)."""
+    base_url: str | None = None
+    """Where this build is published (`--base-url`), if not at site.yaml's `base_url`."""
 
     @property
     def content_root(self) -> Path:
@@ -74,6 +77,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     skipped: bool = False
     """Nothing changed since the last build of the same output: nothing was redone."""
+    drafts: tuple[str, ...] = ()
+    """The content files marked `draft: true`, so the summary can name them."""
     on_stage: Callable[[str], None] | None = None
     """Told the name of each stage as it starts (the command line's progress display)."""
 
@@ -94,6 +99,7 @@ def build(
     """
     result = BuildResult(on_stage=on_stage)
     options = replace(options, output=options.output_root.resolve())
+    owns_cache = cache is None  # a preview's cache outlives the build; ours does not
     if cache is None:
         cache = Cache(options.root.resolve() / CACHE_FILE if options.use_cache else None)
     try:
@@ -105,6 +111,8 @@ def build(
         report_write_failure(failure, options.root.resolve(), result.problems)
         return result
     finally:
+        if owns_cache:
+            cache.close()  # now, not whenever the collector gets to it: no -wal file lingers
         for warning in cache.warnings:
             result.problems.add(
                 Problem(
@@ -120,12 +128,17 @@ def _build(
     problems = result.problems
     root, content_root = options.root.resolve(), options.content_root.resolve()
     with timed(result, "chargement"):
-        config = load_site_config(content_root, root, problems, cache)
+        config = load_site_config(content_root, root, problems, cache, options.base_url)
         sources = discover(content_root, root, problems)
         media = media_files(content_root)
         check_media_scripts(media, problems)
         fingerprint = input_fingerprint(
-            root, sources, current_commit(root), options.drafts, options.output_root
+            root,
+            sources,
+            current_commit(root),
+            options.drafts,
+            options.output_root,
+            options.base_url,
         )
     if config is None:
         return result
@@ -136,10 +149,12 @@ def _build(
         if record is not None:  # same inputs, same span of time: output/ is already right
             problems.extend(record.problems)
             result.pages, result.skipped = record.pages, True
+            result.drafts = record.drafts
             result.written = WriteReport(0, record.files, 0)
             return result
     with timed(result, "validation"):
         entries = load_entries(sources, config, content_root, media, cache, problems)
+        result.drafts = tuple(entry.source.path for entry in entries if entry.draft)
     with timed(result, "liens"):
         site = link_site(config, entries, options.drafts, problems)
     with timed(result, "historique git"):
@@ -183,6 +198,7 @@ def _build(
             **feeds,
             **crawl.crawler_files(pages, config.base_url),
         }
+        artifacts |= host_files(artifacts)  # `_headers`: the feeds' types for static hosts
         with timed(result, "vérification des liens"):
             known = set(artifacts) | failed_outputs(sources, entries, site)
             check_body_links(pages, bodies, config, known, problems)
@@ -198,6 +214,7 @@ def _build(
             len(html),
             len(artifacts),
             tuple(problems.warnings),
+            result.drafts,
         )
         with timed(result, "écriture"):
             result.written = write_output(manifest, artifacts, keys, staging)

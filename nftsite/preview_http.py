@@ -4,10 +4,15 @@ livereload's own WSGI container answers HEAD with a body (tornado then drops the
 with a traceback), rewrites Content-Length to 0 for it, and injects its script into any body
 that holds `</head>`, a calendar included. This one answers HEAD with the headers of the GET,
 injects the script into HTML pages only, and reads nothing from the request that could raise.
+
+tornado's and livereload's own log lines are English and mostly about each request: they are
+shown with `-v` only (`route_server_log`). And nothing says the preview is up before its port
+is held: the first build and the « Aperçu sur … » line run once the server listens.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Iterable
 from io import BytesIO
@@ -16,7 +21,7 @@ from typing import Any
 from livereload import Server
 from tornado import httputil, web
 from tornado.escape import url_unescape
-from tornado.log import access_log
+from tornado.log import LogFormatter, access_log
 
 HEAD_END = b"</head>"
 LOGGED_TARGET_CHARS = 200
@@ -96,8 +101,79 @@ def log_request(code: int, request: httputil.HTTPServerRequest) -> None:
     access_log.warning("%d %s %s", code, request.method, target)
 
 
+SERVER_LOGGERS = ("tornado", "livereload")
+
+
+class DefectLog(logging.Handler):
+    """Without `-v`: an exception the server itself did not catch (tornado logs it with its
+    traceback) is a defect, handed to `on_defect`; every other line of the server is dropped."""
+
+    def __init__(self, on_defect: Callable[[str], None]) -> None:
+        super().__init__(logging.ERROR)
+        self.on_defect = on_defect
+        self.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name == "tornado.application" and record.levelno >= logging.ERROR:
+            self.on_defect(self.format(record))
+
+
+class HeldLog(logging.StreamHandler):  # type: ignore[type-arg]
+    """With `-v`: the server's lines on the terminal, but only once it listens. livereload
+    logs « Serving on … » before it tries the port: on a busy port, that line never shows."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+        self.setFormatter(LogFormatter())
+        self.held: list[logging.LogRecord] | None = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.held is None:
+            super().emit(record)
+        else:
+            self.held.append(record)
+
+    def show(self) -> None:
+        """Print what was held, and every later line as it comes."""
+        held, self.held = self.held or [], None
+        for record in held:
+            super().emit(record)
+
+
+def route_server_log(verbose: bool, on_defect: Callable[[str], None]) -> Callable[[], None]:
+    """Where tornado's and livereload's log lines go: the terminal with `-v`, else nowhere
+    (defects aside). Replaces whatever handlers they had, so nothing is printed twice. Returns
+    what to call once the server listens."""
+    handler: logging.Handler
+    if verbose:
+        handler = held = HeldLog()
+        release = held.show
+    else:
+        handler = DefectLog(on_defect)
+        release = lambda: None  # noqa: E731
+    for name in SERVER_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.propagate = False
+        logger.setLevel(logging.INFO if verbose else logging.ERROR)
+    return release
+
+
 class PreviewServer(Server):  # type: ignore[misc]  # livereload has no type hints
-    """livereload's server, serving the preview through `PreviewContainer`."""
+    """livereload's server, serving the preview through `PreviewContainer`; `on_listening`
+    runs once the port is held, before the first request is answered."""
+
+    def __init__(self, app: WsgiApp, on_listening: Callable[[], None]) -> None:
+        super().__init__(app=app)
+        self.on_listening = on_listening
+
+    def application(self, *args: Any, **kwargs: Any) -> None:
+        """livereload's: listen (a busy port raises OSError here), then `on_listening`."""
+        super().application(*args, **kwargs)
+        self.on_listening()
+
+    def _setup_logging(self) -> None:
+        """livereload would add its own English handlers here: `route_server_log` decides."""
 
     def get_web_handlers(self, script: bytes) -> list[tuple[str, type, dict[str, Any]]]:
         fallback = PreviewContainer(self.app, script)

@@ -21,6 +21,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from .urls import published
+
 ALIGN_CLASSES = frozenset({"align-left", "align-center", "align-right"})
 """Markdown's table column alignment, written as classes (site.css) since the page's
 Content-Security-Policy refuses style attributes."""
@@ -332,6 +334,26 @@ def links_and_images(cleaned: str) -> tuple[tuple[str, ...], tuple[tuple[str, st
         elif tag == "img" and "src" in values:
             images.append((values["src"], values.get("alt", "")))
     return tuple(links), tuple(images)
+
+
+def published_body(cleaned: str, base: str) -> str:
+    """Cleaned HTML with its site paths under `base` (`/depot`): `<a href="/agenda/x/">` ->
+    `<a href="/depot/agenda/x/">`, for a site published in a folder of its host. Only the
+    start tags' URL attributes change (read as nh3 writes them, values whole, so a `href=`
+    inside another value is never taken for one); the link check reads the paths before."""
+
+    def attribute(match: re.Match[str]) -> str:
+        name, value = match[1], match[2]
+        if name not in URL_ATTRIBUTES or value is None:
+            return match[0]
+        return f'{name}="{published(value, base)}"'
+
+    def tag(match: re.Match[str]) -> str:
+        start, end = match.span(2)
+        attributes = _ATTRIBUTE.sub(attribute, match[2])
+        return match[0][: start - match.start()] + attributes + match[0][end - match.start() :]
+
+    return _START_TAG.sub(tag, cleaned)
 
 
 def walk(html: str, rewrite: Callable[[str], str], check: bool) -> _Walker:

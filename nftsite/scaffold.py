@@ -2,12 +2,13 @@
 
 The file is generated from the schema itself: required fields are filled in, every optional
 field is listed commented out with what it is for, so the scaffold can never drift from what
-the build accepts.
+the build accepts. It starts as a draft: its placeholder text is never published by mistake.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -58,6 +59,36 @@ KINDS = {
     "press": Kind("press", PRESS_FIELDS, "title", "Le texte du communiqué."),
     "page": Kind("pages", PAGE_FIELDS, "title", "Le texte de la page."),
 }
+
+
+KIND_NAMES = ("evenement", "startup", "lieu", "communique", "page")
+"""The kinds as the comms team names them (what `nftsite new --help` lists)."""
+
+ALIASES = {
+    "evenement": "event",
+    "événement": "event",
+    "event": "event",
+    "startup": "startup",
+    "lieu": "place",
+    "place": "place",
+    "communique": "press",
+    "communiqué": "press",
+    "press": "press",
+    "page": "page",
+}
+
+
+def kind_named(name: str) -> str | None:
+    """The kind a French or English name stands for, whatever its case or accent encoding
+    (a terminal may send « é » as e + a combining accent); None for an unknown name."""
+    return ALIASES.get(unicodedata.normalize("NFC", name.strip()).casefold())
+
+
+DRAFT_LINES = (
+    "# Brouillon : cette fiche n'est pas publiée tant que la ligne « draft: true » est là.",
+    "# Pour la publier, supprimez la ligne ci-dessous (ou écrivez draft: false).",
+    "draft: true",
+)
 
 
 class ScaffoldError(Exception):
@@ -114,7 +145,7 @@ def one_line_title(title: str) -> str:
 def render_entry(config: SiteConfig, kind: str, title: str, today: date) -> str:
     spec = KINDS[kind]
     values = required_values(config, kind, title, today)
-    lines = ["---"]
+    lines = ["---", *DRAFT_LINES]
     for field in spec.specs:
         if field.name in values:
             lines.append(f"# {field.help}{' (obligatoire)' if field.required else ''}")
@@ -122,7 +153,7 @@ def render_entry(config: SiteConfig, kind: str, title: str, today: date) -> str:
     lines.append("# Champs facultatifs : pour en utiliser un, retirez le « # » au début de")
     lines.append("# la ligne du champ (pas de celle qui l'explique) et remplacez l'exemple.")
     for field in spec.specs:
-        if field.name not in values:
+        if field.name not in values and field.name != "draft":
             lines.append(f"#   ({field.help})")
             lines.append(f"# {field.name}: {field.example or ''}".rstrip())
     lines += ["---", spec.body, ""]

@@ -14,7 +14,6 @@ import contextlib
 import errno
 import gc
 import html
-import mimetypes
 import sqlite3
 import sys
 import time
@@ -22,6 +21,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,6 +29,7 @@ from urllib.parse import quote
 from jinja2 import Environment
 
 from .cache import Cache
+from .content_types import CONTENT_TYPES, content_type
 from .html import make_environment
 from .pipeline import BuildOptions, BuildResult, build
 from .reports import as_text
@@ -40,31 +41,8 @@ CRASH_LOG_FILE = Path(".cache") / "serve-crash.log"
 """The traceback of the last crash of the preview (overwritten by the next one)."""
 FULL_COLLECTION_EVERY = 20
 """Rebuilds between two full garbage collections of a long-running preview."""
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".ics": "text/calendar; charset=utf-8",
-    ".xml": "application/xml; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".txt": "text/plain; charset=utf-8",
-}
-FEED_TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
-}
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-
-
-def content_type(path: Path) -> str:
-    if path.name in FEED_TYPES:
-        return FEED_TYPES[path.name]
-    return (
-        CONTENT_TYPES.get(path.suffix)
-        or mimetypes.guess_type(path.name)[0]
-        or "application/octet-stream"
-    )
 
 
 @dataclass
@@ -73,6 +51,8 @@ class Preview:
 
     options: BuildOptions
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    quiet: bool = False
+    """`-q`: say nothing of a successful rebuild."""
     result: BuildResult | None = field(default=None, init=False)
     cache: Cache | None = field(default=None, init=False)
     environment: Environment | None = field(default=None, init=False)
@@ -132,7 +112,7 @@ class Preview:
                 file=sys.stderr,
                 flush=True,
             )
-        else:
+        elif not self.quiet:
             written = result.written.written if result.written else 0
             print(
                 f"Aperçu à jour : {written} fichier(s) réécrit(s) en {elapsed:.0f} ms.",
@@ -329,19 +309,39 @@ def record_crash(root: Path, details: str) -> str:
         return log.as_posix()
 
 
-def serve(root: Path, host: str, port: int, now: datetime | None = None) -> int:
-    """Build the preview, serve it with live reload, rebuild on every change. Ctrl-C stops."""
-    from .preview_http import PreviewServer  # imports tornado: only when serving
+def serve(
+    root: Path,
+    host: str,
+    port: int,
+    now: datetime | None = None,
+    quiet: bool = False,
+    verbose: bool = False,
+) -> int:
+    """Hold the port, build the preview, serve it with live reload, rebuild on every change.
+    A busy port is said before anything else; Ctrl-C stops."""
+    from .preview_http import PreviewServer, route_server_log  # tornado: only when serving
 
     options = BuildOptions(
         root=root, now=now or datetime.now(UTC), output=root / PREVIEW_FOLDER, drafts=True
     )
-    preview = Preview(options, clock=(lambda: now) if now else (lambda: datetime.now(UTC)))
-    preview.refresh()
-    server = PreviewServer(app=preview)
+    preview = Preview(
+        options, clock=(lambda: now) if now else (lambda: datetime.now(UTC)), quiet=quiet
+    )
+
+    def start() -> None:  # the port is ours: build, then say where to look
+        release_log()
+        preview.refresh()
+        if not quiet:
+            print(
+                f"Aperçu sur http://{host}:{port}/ — Ctrl-C pour arrêter.",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    release_log = route_server_log(verbose, partial(report_server_defect, root))
+    server = PreviewServer(app=preview, on_listening=start)
     for folder in ("content", "templates", "static"):
         server.watch(str(root / folder), preview.refresh)
-    print(f"Aperçu sur http://{host}:{port}/ — Ctrl-C pour arrêter.", file=sys.stderr, flush=True)
     try:
         server.serve(host=host, port=port, debug=False, restart_delay=0)
     except OSError as error:
@@ -353,4 +353,17 @@ def serve(root: Path, host: str, port: int, now: datetime | None = None) -> int:
             )
             return 2
         raise
+    if not quiet:
+        print("Aperçu arrêté.", file=sys.stderr)
     return 0
+
+
+def report_server_defect(root: Path, details: str) -> None:
+    """An exception the web server did not catch: logged like a crashed rebuild, said in French."""
+    where = record_crash(root, details)
+    print(
+        "nftsite : erreur inattendue du serveur de l'aperçu — c'est un défaut de nftsite ; "
+        f"le détail est dans {where}.",
+        file=sys.stderr,
+        flush=True,
+    )

@@ -35,13 +35,22 @@ class BuildRecord:
     files: int
     problems: tuple[Problem, ...]
     """Its warnings, reported again when the build is skipped."""
+    drafts: tuple[str, ...] = ()
+    """Its drafts (`draft: true`), named again when the build is skipped."""
 
 
 def input_fingerprint(
-    root: Path, sources: list[SourceFile], commit: str, drafts: bool, output: Path
+    root: Path,
+    sources: list[SourceFile],
+    commit: str,
+    drafts: bool,
+    output: Path,
+    base_url: str | None = None,
 ) -> str:
     """A hash of everything a build reads, besides the clock."""
     parts: list[str | bytes] = [code_fingerprint(), commit, str(drafts), str(output.resolve())]
+    if base_url is not None:  # `--base-url`: the same files published elsewhere
+        parts.append(base_url)
     for source in sources:
         parts += [source.shown_path, source.text]
     for folder in ("content", "templates", "static"):

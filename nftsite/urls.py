@@ -1,15 +1,17 @@
-"""The public URLs of SPEC §4 — a stable contract — and where each lands in `output/`."""
+"""The public URLs (a stable contract) and where each lands in `output/`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from posixpath import splitext
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 HOME = "/"
 NOT_FOUND = "/404.html"
 SITEMAP = "/sitemap.xml"
 ROBOTS = "/robots.txt"
+HOST_HEADERS = "/_headers"
+"""Read by Netlify and Cloudflare Pages (`hostfiles.py`), served as a plain file elsewhere."""
 MEDIA = "/media/"
 """The folder of the content's media files, copied as they are."""
 STATIC = "/static/"
@@ -91,11 +93,39 @@ def absolute(base_url: str, url: str) -> str:
     return base_url + url
 
 
+def base_path(base_url: str) -> str:
+    """The folder the site is published in: `https://org.github.io/depot` -> `/depot`;
+    `''` for a site at the root of its host (then every site path is published as it is)."""
+    return urlsplit(base_url).path.rstrip("/")
+
+
+_URL_SPACE = "".join(map(chr, range(0x21)))
+"""What a browser strips in front of an address before reading it."""
+
+
+def is_site_path(url: str) -> bool:
+    """`/agenda/x/`: a path from the root of the site, which a browser would read from the
+    root of the host. Not `//host/…` (another host), nor what a browser reads the same way
+    after its own clean-up (leading spaces, `\\` for `/`)."""
+    url = url.lstrip(_URL_SPACE).replace("\\", "/")
+    return url.startswith("/") and not url.startswith("//")
+
+
+def published(url: str, base: str) -> str:
+    """A site path as a page must write it when the site lives under `base` (`/depot`):
+    `/agenda/` -> `/depot/agenda/`. Anything else (another site, an anchor, mailto:, a
+    relative path, which the page's own address already places) is left as it is."""
+    if not base or not is_site_path(url):
+        return url
+    stripped = url.lstrip(_URL_SPACE)
+    return base + "/" + stripped[1:]
+
+
 def site_urls(cities: Iterable[str], themes: Iterable[str]) -> list[str]:
     """Every URL the site publishes besides its entries' pages and the files it copies
     (whose folders, MEDIA and STATIC, are listed): the pages no entry may take."""
     found = [
-        HOME, NOT_FOUND, SITEMAP, ROBOTS, MEDIA, STATIC,
+        HOME, NOT_FOUND, SITEMAP, ROBOTS, HOST_HEADERS, MEDIA, STATIC,
         AGENDA, ARCHIVES, SUBSCRIBE, CALENDAR_FEED, AGENDA_RSS,
         STARTUPS, PLACES, PRESS, PRESS_RSS, PRESS_ATOM,
     ]  # fmt: skip

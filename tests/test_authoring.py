@@ -65,12 +65,21 @@ def test_new_entry_of_every_kind_builds_without_errors_or_warnings(make_site, ki
         "page": "pages",
     }[kind]
     assert out.strip() == f"content/{folder}/cafe-numerique-a-evreux.md"
-    text = (site.root / out.strip()).read_text(encoding="utf-8")
+    path = site.root / out.strip()
+    text = path.read_text(encoding="utf-8")
     assert text.startswith("---\n#")
+    # A new entry is a draft: checked and built, not published, named by the summary.
     run = site.run()
     assert run.exit_code == 0, run.stderr
     assert run.stderr.startswith("Site construit"), run.stderr  # no problem printed before it
     assert " 0 avertissement(s)" in run.stderr
+    assert "1 brouillon non publié" in run.stderr and out.strip() in run.stderr
+    # Published as it is (its draft line removed), it builds with no problem either.
+    path.write_text(text.replace("\ndraft: true\n", "\n", 1), encoding="utf-8")
+    run = site.run()
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr.startswith("Site construit"), run.stderr
+    assert " 0 avertissement(s)" in run.stderr and "brouillon" not in run.stderr
 
 
 def test_new_event_has_todays_date_and_a_generated_uid(make_site):

@@ -487,6 +487,7 @@ def one_page_of_each_kind(output: Path, entries: list[ContentEntry]) -> list[str
     return pages
 
 
+@pytest.mark.system_deps  # Chromium
 def test_def_13_no_page_of_any_kind_breaks_its_content_security_policy(
     sample_output: Path, site_url: str, tmp_path: Path, sample_entries: list[ContentEntry]
 ):
@@ -507,6 +508,7 @@ def test_def_13_no_page_of_any_kind_breaks_its_content_security_policy(
     assert not failures, failures
 
 
+@pytest.mark.system_deps  # Chromium
 def test_def_13_preview_pages_run_live_reload_within_the_policy(
     preview,  # noqa: F811
     tmp_path: Path,
@@ -547,6 +549,7 @@ PAYLOAD_BODY = """\
 """
 
 
+@pytest.mark.system_deps  # Chromium
 def test_def_13_payloads_never_run_neither_sanitized_nor_raw_under_the_policy(
     sample_output: Path, tmp_path: Path, upcoming_events: Any
 ):
