@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import os
 import re
 import shutil
 import textwrap
@@ -182,6 +183,17 @@ def sample_site_yaml() -> dict[str, Any]:
     return yaml.load(text, Loader=yaml.BaseLoader)
 
 
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Équipe com",
+    "GIT_AUTHOR_EMAIL": "com@example.org",
+    "GIT_COMMITTER_NAME": "Équipe com",
+    "GIT_COMMITTER_EMAIL": "com@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+"""A git that commits as the comms team, whatever the machine's own configuration says."""
+
+
 # --- The sample site served over HTTP, for browser tests ------------------------------------
 
 
@@ -191,9 +203,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def served(folder: Path) -> Iterator[str]:
+def served(folder: Path, handler_class: type[QuietHandler] = QuietHandler) -> Iterator[str]:
     """`folder` served on 127.0.0.1 at a free port while the block runs: its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
+    handler = functools.partial(handler_class, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()

@@ -13,11 +13,9 @@ HTML in a body, a broken link under a base path.
 from __future__ import annotations
 
 import contextlib
-import functools
 import http.client
 import io
 import json
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,7 +32,7 @@ import pytest
 
 from nftsite.cli import main
 
-from .conftest import NOW_ARG, REPO, InlineSite, QuietHandler, snapshot
+from .conftest import NOW_ARG, REPO, InlineSite, QuietHandler, served, snapshot
 from .feeds_helpers import Git, event_md
 from .test_browser import DevTools, find_chromium
 
@@ -77,18 +75,8 @@ class SubPathHandler(QuietHandler):
 def served_under_prefix(folder: Path) -> Iterator[str]:
     """The base URL (`http://127.0.0.1:PORT/sous-chemin`) of `folder` served under PREFIX;
     the port is known before anything is built into the folder."""
-    from http.server import ThreadingHTTPServer
-
-    handler = functools.partial(SubPathHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="sub-path-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with served(folder, SubPathHandler) as url:
+        yield f"{url}{PREFIX}"
 
 
 @dataclass(frozen=True)

@@ -22,16 +22,8 @@ import pytest
 from nftsite import sitediff
 from nftsite.urls import output_path
 
-from .conftest import NOW_ARG, REPO
+from .conftest import GIT_ENV, NOW_ARG, REPO
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Équipe com",
-    "GIT_AUTHOR_EMAIL": "com@example.org",
-    "GIT_COMMITTER_NAME": "Équipe com",
-    "GIT_COMMITTER_EMAIL": "com@example.org",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 HEADINGS = {
     ("page", "added"): "Pages ajoutées",
     ("page", "modified"): "Pages modifiées",

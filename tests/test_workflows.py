@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .conftest import REPO
+from .conftest import GIT_ENV, REPO
 from .test_site_changes import EDITED_EVENT, make_the_three_changes
 
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -31,14 +31,6 @@ PAGES_BASE_URL = "https://org.github.io/depot"
 """What actions/configure-pages gives for a project page: no trailing slash."""
 EXPRESSIONS = {"steps.pages.outputs.base_url": PAGES_BASE_URL}
 """The values the test gives the expressions that `run:` steps read (through `env:`)."""
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Équipe com",
-    "GIT_AUTHOR_EMAIL": "com@example.org",
-    "GIT_COMMITTER_NAME": "Équipe com",
-    "GIT_COMMITTER_EMAIL": "com@example.org",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 STEP_TIMEOUT = 1800
 
 
