@@ -1,4 +1,4 @@
-"""The content model (SPEC §3): one frozen dataclass per content type, as the comms team sees it.
+"""The content model (docs/guide-contenu.md): one frozen dataclass per content type, as the comms team sees it.
 
 Entries hold slugs, never other entries: references are resolved by the link stage (site.py).
 Each entry keeps its `Source`, so a problem found late still points at a file and a line.

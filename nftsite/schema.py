@@ -1,4 +1,4 @@
-"""The fields of each content type (SPEC §3) and the reading of a front matter against them.
+"""The fields of each content type (listed for authors in docs/guide-contenu.md) and the reading of a front matter against them.
 
 A `FieldSpec` says how a field is parsed, whether it is required and, in French, what it is
 for: the same table drives validation, the `new` scaffold and the comms team's guide.

@@ -133,7 +133,7 @@ ENTRY_URLS = {
     "press": "/presse/{}/",
     "pages": "/{}/",
 }
-"""SPEC §4: where each content folder's entries are published, by file name."""
+"""The URL contract (nftsite/urls.py, docs/guide-contenu.md): where each content folder's entries are published, by file name."""
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 

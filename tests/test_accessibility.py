@@ -1,4 +1,4 @@
-"""SPEC §6: valid HTML by the W3C Nu checker, and no axe-core violation of WCAG 2.1 AA.
+"""Valid HTML by the W3C Nu checker, and no axe-core violation of WCAG 2.1 AA.
 
 Both checkers are third-party tools installed by `make test` (package.json): the Nu HTML
 checker (vnu.jar, run with Java) reads every page of the built sample site; axe-core runs

@@ -274,7 +274,7 @@ class DevTools:
 def test_pages_load_nothing_from_any_host_but_the_local_server(
     site_url: str, tmp_path: Path, upcoming_events: list[ContentEntry]
 ) -> None:
-    """SPEC §6: no CDN, no remote font, no tracker — the network log of a real page load."""
+    """Nothing from elsewhere: no CDN, no remote font, no tracker — the network log of a real page load."""
     chromium = find_chromium()
     local = urlsplit(site_url).netloc
     browser = DevTools(chromium, tmp_path / "profile")

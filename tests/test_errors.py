@@ -1,4 +1,4 @@
-"""The error catalogue of SPEC §7: one case per kind of bad input.
+"""The error catalogue (docs/erreurs.md): one case per kind of bad input.
 
 Each case builds a valid site first, breaks one thing, builds again and checks: exit status 1,
 the reported file, line and field, the French message, no traceback, and an output/ folder

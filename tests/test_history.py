@@ -1,4 +1,4 @@
-"""Event identity for calendar clients (SPEC §5, §3): UID, DTSTAMP, SEQUENCE from git history.
+"""Event identity for calendar clients (docs/guide-contenu.md): UID, DTSTAMP, SEQUENCE from git history.
 
 Each test makes its own git repository in tmp_path, commits with chosen times, builds with
 nftsite and reads /agenda.ics with icalendar (or as unfolded lines for byte-level checks).

@@ -1,4 +1,4 @@
-"""The calendar feeds of SPEC §5, read the way calendar clients read them.
+"""The calendar feeds the guide describes (docs/guide-contenu.md), read the way calendar clients read them.
 
 One agenda, written below, is built once for the module (now = 2026-11-23 12:00, Paris).
 Every judgement is made with `icalendar`, `recurring_ical_events` and `html5lib`, or on the

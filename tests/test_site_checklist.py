@@ -22,7 +22,7 @@ import pytest
 from .conftest import ContentEntry
 
 PAGE_BUDGET = 100_000
-"""SPEC §6: HTML + CSS + JS of a page, images aside, in bytes."""
+"""The page budget: HTML + CSS + JS of a page, images aside, in bytes."""
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LOADING_RELS = {
@@ -392,7 +392,7 @@ def test_robots_txt_names_the_sitemap_and_allows_crawling(
     assert robots.can_fetch("*", base_url + "/agenda/")
 
 
-# --- What SPEC §4 promises ------------------------------------------------------------------
+# --- The public addresses (nftsite/urls.py) ------------------------------------------------------------------------
 
 
 def test_every_public_url_of_spec_section_4_exists(
