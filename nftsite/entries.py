@@ -17,7 +17,7 @@ from .cache import Cache, digest
 from .frontmatter import parse_markdown_file
 from .models import Entry, Event, Page, Place, PressRelease, SiteConfig, Source, Startup, Status
 from .problems import Problem, Problems, SourceReporter
-from .recurrence import rule_problem
+from .rule_limits import rule_problem
 from .schema import (
     EVENT_FIELDS,
     PAGE_FIELDS,

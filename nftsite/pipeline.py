@@ -131,7 +131,6 @@ def _build(
         config = load_site_config(content_root, root, problems, cache, options.base_url)
         sources = discover(content_root, root, problems)
         media = media_files(content_root)
-        check_media_scripts(media, problems)
         fingerprint = input_fingerprint(
             root,
             sources,
@@ -153,6 +152,7 @@ def _build(
             result.written = WriteReport(0, record.files, 0)
             return result
     with timed(result, "validation"):
+        check_media_scripts(media, problems)  # after the skip: the fingerprint holds their bytes
         entries = load_entries(sources, config, content_root, media, cache, problems)
         result.drafts = tuple(entry.source.path for entry in entries if entry.draft)
     with timed(result, "liens"):
