@@ -2,7 +2,7 @@
 
 import sys
 
-from nftsite.cli import main
+from nftsite.commands.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["build", *sys.argv[1:]]))

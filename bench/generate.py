@@ -44,7 +44,7 @@ KIND_FOLDER = {
     "page": "pages",
 }
 SECTION = {"event": "agenda", "startup": "startups", "place": "lieux", "press": "presse"}
-"""Public URL prefix of each kind (nftsite/urls.py); also the Pelican category and Hugo section."""
+"""Public URL prefix of each kind (nftsite/core/urls.py); also the Pelican category and Hugo section."""
 
 CITIES = {
     # slug: (name, postcode, latitude, longitude)

@@ -42,7 +42,7 @@ PELICAN_PACKAGES = ("pelican", "markdown")
 # git, or a worker if the build ever forks) on stderr.
 BUILD_WRAPPER = """\
 import resource, sys
-from nftsite.cli import main
+from nftsite.commands.cli import main
 try:
     code = main(sys.argv[1:])
 finally:

@@ -25,8 +25,8 @@ NOW = datetime.fromisoformat("2026-11-23T12:00:00+01:00")
 
 
 def make_preview(project: Path):  # type: ignore[no-untyped-def]
+    from nftsite.commands.serve import PREVIEW_FOLDER, Preview
     from nftsite.pipeline import BuildOptions
-    from nftsite.serve import PREVIEW_FOLDER, Preview
 
     options = BuildOptions(root=project, now=NOW, output=project / PREVIEW_FOLDER, drafts=True)
     try:

@@ -1,5 +1,5 @@
 """`python -m nftsite` runs the command line."""
 
-from .cli import main
+from nftsite.commands.cli import main
 
 raise SystemExit(main())

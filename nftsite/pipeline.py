@@ -11,32 +11,36 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import crawl
-from .assets import media_files, media_sizes, static_files
-from .cache import CACHE_FILE, Cache
-from .calendars import calendar_files
-from .config import load_site_config
-from .entries import load_entries
-from .feeds import feed_files
-from .history import current_commit, read_history, report_history
-from .hostfiles import host_files
-from .html import make_environment, render_pages
-from .links import check_body_links, check_navigation, failed_outputs
-from .markdown import render_bodies
-from .media_scripts import check_media_scripts
-from .oserrors import WriteFailure, cause
-from .output import Artifact, Manifest, Staging, WriteReport, write_output
-from .outputfolder import exclusive
-from .plan import plan_pages
-from .problems import Position, Problem, Problems, Severity
-from .redirects import redirects
-from .site import link_site
-from .sources import discover
-from .unchanged import BuildRecord, find_unchanged, input_fingerprint, record_key, valid_until
-
-CONTENT_FOLDER = "content"
-TEMPLATES_FOLDER = "templates"
-OUTPUT_FOLDER = "output"
+from nftsite.content.assets import media_files, media_sizes, static_files
+from nftsite.content.config import load_site_config
+from nftsite.content.entries import load_entries
+from nftsite.content.media_scripts import check_media_scripts
+from nftsite.content.sources import discover
+from nftsite.core.artifacts import Artifact
+from nftsite.core.cache import CACHE_FILE, Cache
+from nftsite.core.folders import CONTENT_FOLDER, OUTPUT_FOLDER, TEMPLATES_FOLDER
+from nftsite.core.oserrors import WriteFailure, cause
+from nftsite.core.problems import Position, Problem, Problems, Severity
+from nftsite.link.history import current_commit, read_history, report_history
+from nftsite.link.redirects import redirects
+from nftsite.link.site import link_site
+from nftsite.output.folder import exclusive
+from nftsite.output.link_check import check_body_links, check_navigation, failed_outputs
+from nftsite.output.tree import Manifest, Staging, WriteReport, write_output
+from nftsite.render import crawl
+from nftsite.render.calendars import calendar_files
+from nftsite.render.feeds import feed_files
+from nftsite.render.hostfiles import host_files
+from nftsite.render.html import make_environment, render_pages
+from nftsite.render.markdown import render_bodies
+from nftsite.render.plan import plan_pages
+from nftsite.unchanged import (
+    BuildRecord,
+    find_unchanged,
+    input_fingerprint,
+    record_key,
+    valid_until,
+)
 
 
 @dataclass(frozen=True)
@@ -181,10 +185,10 @@ def _build(
                 pages,
                 options.templates_root,
                 root,
-                manifest,
                 cache,
                 problems,
-                staging,
+                manifest.is_current,
+                staging.stage if staging else lambda path, html: html,
             )
         with timed(result, "agendas et flux"):
             feeds = {

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from .cache import Cache, code_fingerprint, digest
-from .output import Manifest, files_in
-from .problems import Problem
-from .recurrence import next_end
-from .site import Site
-from .sources import SourceFile, walk_files
+from nftsite.content.sources import SourceFile, walk_files
+from nftsite.core.cache import Cache, code_fingerprint, digest
+from nftsite.core.folders import SOURCE_FOLDERS
+from nftsite.core.problems import Problem
+from nftsite.link.site import Site
+from nftsite.model.recurrence import next_end
+from nftsite.output.tree import Manifest, files_in
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def input_fingerprint(
         parts.append(base_url)
     for source in sources:
         parts += [source.shown_path, source.text]
-    for folder in ("content", "templates", "static"):
+    for folder in SOURCE_FOLDERS:
         for path in walk_files(root / folder):
             if path.suffix != ".md":  # the .md files are the sources above
                 parts += [path.relative_to(root).as_posix(), path.read_bytes()]

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from nftsite.cli import main
+from nftsite.commands.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 PARIS = ZoneInfo("Europe/Paris")
@@ -133,7 +133,7 @@ ENTRY_URLS = {
     "press": "/presse/{}/",
     "pages": "/{}/",
 }
-"""The URL contract (nftsite/urls.py, docs/guide-contenu.md): where each content folder's entries are published, by file name."""
+"""The URL contract (nftsite/core/urls.py, docs/guide-contenu.md): where each content folder's entries are published, by file name."""
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 

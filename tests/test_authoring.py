@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nftsite.cli import main
+from nftsite.commands.cli import main
 
 from .conftest import NOW_ARG, REPO, InlineSite
 

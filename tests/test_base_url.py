@@ -30,7 +30,7 @@ import html5lib
 import icalendar
 import pytest
 
-from nftsite.cli import main
+from nftsite.commands.cli import main
 
 from .conftest import NOW_ARG, REPO, InlineSite, QuietHandler, served, snapshot
 from .feeds_helpers import Git, event_md

@@ -805,7 +805,7 @@ def test_def_12_calendar_names_and_descriptions_are_escaped_like_summary(make_si
 def test_def_12_line_breaks_in_calendar_text_never_reach_the_file_raw() -> None:
     """Content refuses control characters in one-line fields; the writer escapes them anyway
     (a CR alone let lenient readers see a new line: `BEGIN:VEVENT`, `UID:evil`)."""
-    from nftsite.ical import calendar_bytes
+    from nftsite.render.ical import calendar_bytes
 
     name = "Inj\rBEGIN:VEVENT\rUID:evil\nDTSTART:2027\r\nfin"
     data = calendar_bytes(name, name + ", desc", [], {})

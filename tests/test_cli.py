@@ -27,7 +27,7 @@ import pytest
 import yaml
 from babel.messages.extract import extract_python
 
-from nftsite.argparse_fr import FRENCH, FRENCH_PLURAL
+from nftsite.commands.argparse_fr import FRENCH, FRENCH_PLURAL
 
 from .conftest import NOW_ARG, REPO, InlineSite
 from .test_authoring import fetch, free_port, git_init, wait_for
@@ -426,7 +426,7 @@ def server_loggers() -> Iterator[None]:
 def test_without_verbose_an_uncaught_server_exception_is_reported_and_the_rest_dropped(
     server_loggers, capsys
 ):
-    from nftsite.preview_http import route_server_log
+    from nftsite.commands.preview_http import route_server_log
 
     defects: list[str] = []
     route_server_log(False, defects.append)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from nftsite.cli import main
-from nftsite.outputfolder import MARKER
+from nftsite.commands.cli import main
+from nftsite.output.folder import MARKER
 
 from .conftest import NOW_ARG, REPO, InlineSite, snapshot
 

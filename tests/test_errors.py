@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nftsite.cli import main
+from nftsite.commands.cli import main
 
 from .conftest import MINIMAL_SITE_YAML, NOW_ARG, REPO, InlineSite, Run
 

@@ -24,12 +24,13 @@ import pytest
 import yaml
 
 from nftsite import urls
-from nftsite.fields import SLUG_MAX_LENGTH, FieldContext
-from nftsite.frontmatter import parse_yaml_mapping
-from nftsite.models import Event, SiteConfig, Source
-from nftsite.problems import Problems, SourceReporter
-from nftsite.schema import EVENT_FIELDS, read_fields
-from nftsite.site import Site
+from nftsite.content.fields import FieldContext
+from nftsite.content.frontmatter import parse_yaml_mapping
+from nftsite.content.schema import EVENT_FIELDS, read_fields
+from nftsite.core.problems import Problems, SourceReporter
+from nftsite.core.slugs import SLUG_MAX_LENGTH
+from nftsite.link.site import Site
+from nftsite.model.models import Event, SiteConfig, Source
 from nftsite.unchanged import valid_until
 
 from .conftest import NOW_ARG, PARIS, REPO, InlineSite, Run, read_entries
@@ -704,7 +705,7 @@ def test_case_6_duplicates_are_still_dropped_in_order(tmp_path):
     reporter = SourceReporter("x.md", text, problems)
     nodes = parse_yaml_mapping(text, 0, reporter)
     assert nodes is not None
-    from nftsite.fields import parse_text_list
+    from nftsite.content.fields import parse_text_list
 
     assert parse_text_list(FieldContext(nodes["tags"], reporter, tmp_path)) == ("b", "a", "c")
 

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from nftsite.cli import main
+from nftsite.commands.cli import main
 
 from .conftest import MINIMAL_SITE_YAML, NOW_ARG, REPO, InlineSite
 from .test_errors import PLACE

@@ -15,8 +15,8 @@ import random
 
 import pytest
 
+from nftsite.commands.serve import Preview
 from nftsite.pipeline import BuildOptions
-from nftsite.serve import Preview
 
 from .conftest import NOW, InlineSite, snapshot
 
@@ -184,11 +184,11 @@ def test_a_stale_cache_from_another_version_is_not_trusted(make_site, monkeypatc
     site = make_site(PLACES)
     Editor(site, 6).add_event()
     quiet_build(site)
-    import nftsite.cache
+    import nftsite.core.cache
 
-    monkeypatch.setattr(nftsite.cache, "SCHEMA", nftsite.cache.SCHEMA + 1)
-    cache = nftsite.cache.Cache(site.root / ".cache" / "nftsite.sqlite3")
-    assert cache.lookup_many("markdown", [nftsite.cache.digest("Présentation.\n")]) == {}
+    monkeypatch.setattr(nftsite.core.cache, "SCHEMA", nftsite.core.cache.SCHEMA + 1)
+    cache = nftsite.core.cache.Cache(site.root / ".cache" / "nftsite.sqlite3")
+    assert cache.lookup_many("markdown", [nftsite.core.cache.digest("Présentation.\n")]) == {}
     cache.close()
 
 
@@ -223,7 +223,7 @@ def run_at(site: InlineSite, now: str, *args: str) -> str:
     import contextlib as _contextlib
     import io as _io
 
-    from nftsite.cli import main
+    from nftsite.commands.cli import main
 
     stderr = _io.StringIO()
     with _contextlib.redirect_stderr(stderr):

@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nftsite import parallel
-from nftsite.markdown import MarkdownRenderer
-from nftsite.sanitize import TAGS
+from nftsite.content.sanitize import TAGS
+from nftsite.render.markdown import MarkdownRenderer
 
 from .conftest import REPO, ContentEntry, InlineSite, served
 from .test_authoring import fetch, preview  # noqa: F401  (the live preview fixture)

@@ -1,4 +1,4 @@
-"""The RSS and Atom feeds (docs/guide-contenu.md; addresses from nftsite/urls.py), read with feedparser; the feed links of every page.
+"""The RSS and Atom feeds (docs/guide-contenu.md; addresses from nftsite/core/urls.py), read with feedparser; the feed links of every page.
 
 Checked on a small site written here and on the repository's own content (sample_output),
 whose expectations are read from content/ with PyYAML, never from nftsite.

@@ -35,10 +35,10 @@ FAULT_INJECTION = f"""
 import sys
 from pathlib import Path
 
-import nftsite.serve
-from nftsite.cli import main
+import nftsite.commands.serve
+from nftsite.commands.cli import main
 
-real_build = nftsite.serve.build
+real_build = nftsite.commands.serve.build
 
 
 def build(options, *args, **kwargs):
@@ -49,7 +49,7 @@ def build(options, *args, **kwargs):
     return real_build(options, *args, **kwargs)
 
 
-real_answer = nftsite.serve.Preview.answer
+real_answer = nftsite.commands.serve.Preview.answer
 
 
 def answer(self, environ, start_response):
@@ -58,8 +58,8 @@ def answer(self, environ, start_response):
     return real_answer(self, environ, start_response)
 
 
-nftsite.serve.build = build
-nftsite.serve.Preview.answer = answer
+nftsite.commands.serve.build = build
+nftsite.commands.serve.Preview.answer = answer
 sys.exit(main(sys.argv[1:]))
 """
 """Run instead of `python -m nftsite`: every rebuild raises while the event holds the marker,

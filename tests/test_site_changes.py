@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import pytest
 
 from nftsite import sitediff
-from nftsite.urls import output_path
+from nftsite.core.urls import output_path
 
 from .conftest import GIT_ENV, NOW_ARG, REPO
 
@@ -139,7 +139,7 @@ def listed(summary: str) -> dict[tuple[str, str], list[str]]:
 
 def summarize(problems: Path, *args: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "nftsite.sitediff", "--problems", str(problems), *args],
+        [sys.executable, "-m", "nftsite.commands.sitediff", "--problems", str(problems), *args],
         capture_output=True,
         text=True,
         check=False,
@@ -319,7 +319,13 @@ def test_long_lists_are_folded_and_copied_files_are_not_pages(tmp_path: Path) ->
 
 def test_an_unreadable_problems_file_is_a_command_mistake(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "nftsite.sitediff", "--problems", str(tmp_path / "absent.json")],
+        [
+            sys.executable,
+            "-m",
+            "nftsite.commands.sitediff",
+            "--problems",
+            str(tmp_path / "absent.json"),
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -392,7 +392,7 @@ def test_robots_txt_names_the_sitemap_and_allows_crawling(
     assert robots.can_fetch("*", base_url + "/agenda/")
 
 
-# --- The public addresses (nftsite/urls.py) ------------------------------------------------------------------------
+# --- The public addresses (nftsite/core/urls.py) ------------------------------------------------------------------------
 
 
 def test_every_public_url_of_spec_section_4_exists(

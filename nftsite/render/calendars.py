@@ -1,0 +1,232 @@
+"""Which events go in which calendar file: the whole agenda, each city, each theme, each event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from dateutil.relativedelta import relativedelta
+
+from nftsite.core import urls
+from nftsite.core.cache import Cache, digest
+from nftsite.core.parallel import parallel_map
+from nftsite.link.history import History
+from nftsite.link.identity import EventIdentity, event_identity
+from nftsite.link.site import Site
+from nftsite.model.models import Event, Place, SiteConfig, Status
+from nftsite.model.recurrence import upcoming_occurrences
+from nftsite.render.ical import (
+    CalendarEntry,
+    SerializedEvent,
+    calendar_bytes,
+    serialize_event,
+    zone_bodies,
+)
+from nftsite.render.markdown import RenderedBody
+from nftsite.render.plaintext import html_to_text
+
+
+def calendar_entry(
+    event: Event, site: Site, identity: EventIdentity, body: RenderedBody
+) -> CalendarEntry:
+    config = site.config
+    page = urls.absolute(config.base_url, urls.event_url(event.slug))
+    geo = site.place(event.place).geo if event.place is not None else None
+    return CalendarEntry(
+        event=event,
+        identity=identity,
+        url=page,
+        description=describe(event, body, config.base_url, page),
+        location=event_location(event, site),
+        geo=geo,
+        categories=tuple(config.themes[t].name for t in event.themes),
+        organizer=(config.title, config.contact),
+    )
+
+
+def event_location(event: Event, site: Site) -> str | None:
+    """Where, as one line a calendar app shows and a map app can search: name and address."""
+    if event.place is not None:
+        place = site.place(event.place)
+        return f"{place.name}, {place.address}"
+    return event.location or event.online
+
+
+DESCRIPTION_LIMIT = 800
+"""Characters of the body kept in DESCRIPTION: enough to decide, the rest is on the page."""
+DESCRIPTION_HTML_PREFIX = DESCRIPTION_LIMIT * 4
+
+
+def excerpt(text: str) -> str:
+    """The text cut at a word boundary before DESCRIPTION_LIMIT, marked with an ellipsis."""
+    if len(text) <= DESCRIPTION_LIMIT:
+        return text
+    cut = text[:DESCRIPTION_LIMIT].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + " […]"
+
+
+def describe(event: Event, body: RenderedBody, base_url: str, page: str) -> str:
+    """Plain text: the status, summary, body, practical links and the page's URL."""
+    parts = []
+    if event.status is Status.CANCELLED:
+        parts.append("ÉVÉNEMENT ANNULÉ.")
+    elif event.status is Status.TENTATIVE:
+        parts.append("Date à confirmer.")
+    if event.summary:
+        parts.append(event.summary)
+    text = excerpt(html_to_text(body.html[:DESCRIPTION_HTML_PREFIX], base_url))
+    if text:
+        parts.append(text)
+    practical = [
+        f"{label} : {value}"
+        for label, value in (
+            ("Organisation", event.organizer),
+            ("Tarif", event.price),
+            ("En ligne", event.online),
+            ("Inscription", event.registration),
+        )
+        if value
+    ]
+    if practical:
+        parts.append("\n".join(practical))
+    parts.append(f"Plus d'informations : {page}")
+    return "\n\n".join(parts)
+
+
+def is_in_feeds(event: Event, now: datetime, past_months: int) -> bool:
+    """Every future event, and those that ended within the recent-past window."""
+    cutoff = now - relativedelta(months=past_months)
+    return bool(upcoming_occurrences(event, cutoff, 1))
+
+
+@dataclass(frozen=True)
+class CalendarFeed:
+    """A subscribable calendar: the whole agenda, or one city's, or one theme's."""
+
+    url: str
+    name: str
+    description: str
+    city: str | None = None
+    theme: str | None = None
+
+    def selects(self, event: Event, site: Site) -> bool:
+        if self.city is not None:
+            return site.city_of(event) == self.city
+        return self.theme is None or self.theme in event.themes
+
+
+def calendar_feeds(config: SiteConfig) -> list[CalendarFeed]:
+    window = (
+        f"Les événements à venir et ceux des {config.feed_past_months} derniers mois ; "
+        f"archives complètes sur {config.base_url}{urls.ARCHIVES}"
+    )
+    feeds = [
+        CalendarFeed(
+            urls.CALENDAR_FEED,
+            "Agenda numérique normand",
+            f"L'agenda partagé du numérique en Normandie. {window}",
+        )
+    ]
+    feeds += [
+        CalendarFeed(
+            urls.city_calendar_url(slug),
+            f"Agenda numérique — {name}",
+            f"Les événements du numérique à {name}. {window}",
+            city=slug,
+        )
+        for slug, name in config.cities.items()
+    ]
+    feeds += [
+        CalendarFeed(
+            urls.theme_calendar_url(slug),
+            f"Agenda numérique — {theme.name}",
+            f"Les événements {theme.name} en Normandie. {window}",
+            theme=slug,
+        )
+        for slug, theme in config.themes.items()
+    ]
+    return feeds
+
+
+@dataclass(frozen=True)
+class EventCalendar:
+    """An event serialized once: its VEVENT for the feeds, and its own .ics file."""
+
+    event: SerializedEvent
+    own_file: bytes
+
+
+def event_calendar(
+    site: Site, zones: Mapping[str, bytes], item: tuple[Event, EventIdentity, RenderedBody]
+) -> EventCalendar:
+    """Everything a calendar client is told about the event, serialized (in a worker)."""
+    event, identity, body = item
+    serialized = serialize_event(calendar_entry(event, site, identity, body))
+    name, description = event.title, f"{event.title} — {site.config.title}"
+    return EventCalendar(serialized, calendar_bytes(name, description, [serialized], zones))
+
+
+def calendar_files(
+    site: Site, history: History, bodies: dict[str, RenderedBody], now: datetime, cache: Cache
+) -> dict[str, bytes]:
+    """{output path: .ics bytes}: the subscribed feeds, then one file per event page.
+
+    An event is serialized again only when something that goes into its VEVENT changed (the
+    cache is keyed by all of it); those that must be are serialized on every core.
+    """
+    config = site.config
+    zones = zone_bodies(site.events)
+    keyed = {}
+    for event in site.events:
+        body = bodies[event.source.path]
+        place = site.place(event.place) if event.place else None
+        key, item = cache.memo(
+            "calendar-input",
+            (event, place, config, body, history),
+            partial(calendar_input, event, place, site, history, body),
+        )
+        # Its own file carries its zone's VTIMEZONE, which depends on the whole build.
+        zone = event.timezone.key if isinstance(event.start, datetime) else ""
+        keyed[event.slug] = (digest(key, zones.get(zone, b"")), item)
+    found = cache.lookup_many("event-calendar", (key for key, _ in keyed.values()))
+    missing = [(key, item) for key, item in keyed.values() if key not in found]
+    made = parallel_map(partial(event_calendar, site, zones), [item for _, item in missing])
+    for (key, _), calendar in zip(missing, made, strict=True):
+        cache.store("event-calendar", key, calendar)
+        found[key] = calendar
+    calendars = {slug: found[key] for slug, (key, _) in keyed.items()}
+    recent = [e for e in site.events if is_in_feeds(e, now, config.feed_past_months)]
+    files = {
+        urls.output_path(feed.url): calendar_bytes(
+            feed.name,
+            feed.description,
+            (calendars[e.slug].event for e in recent if feed.selects(e, site)),
+            zones,
+        )
+        for feed in calendar_feeds(config)
+    }
+    for event in site.events:
+        files[urls.output_path(urls.event_ics_url(event.slug))] = calendars[event.slug].own_file
+    return files
+
+
+def calendar_input(
+    event: Event, place: Place | None, site: Site, history: History, body: RenderedBody
+) -> tuple[str, tuple[Event, EventIdentity, RenderedBody]]:
+    """A key for all that goes into the event's calendar data, and what a worker needs to
+    make it: the event, its identity from history, its body."""
+    config = site.config
+    identity = event_identity(event, history, config.home_url)
+    themes = tuple(config.themes[t].name for t in event.themes)
+    key = digest(
+        repr(event),
+        repr(place),
+        config.base_url,
+        config.title,
+        repr(themes),
+        body.html,
+        repr(identity),
+    )
+    return key, (event, identity, body)
