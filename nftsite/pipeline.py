@@ -43,6 +43,21 @@ from nftsite.unchanged import (
 )
 
 
+STAGES = (
+    "chargement",
+    "validation",
+    "liens",
+    "historique git",
+    "markdown",
+    "pages",
+    "agendas et flux",
+    "vérification des liens",
+    "écriture",
+)
+"""The build's stages in the order `build` runs them, as `--timings` and the progress bar
+name them (a build that stops early, or finds nothing changed, runs only the first ones)."""
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """Everything a build depends on besides the files: nothing is read from globals."""
@@ -246,6 +261,9 @@ def report_write_failure(failure: WriteFailure, root: Path, problems: Problems) 
 
 @contextmanager
 def timed(result: BuildResult, stage: str) -> Iterator[None]:
+    """Time one of the `STAGES` and tell `on_stage` it starts."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}: add it to pipeline.STAGES")
     if result.on_stage is not None:
         result.on_stage(stage)
     started = time.perf_counter()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import logging
 import os
 import re
@@ -28,6 +29,8 @@ import yaml
 from babel.messages.extract import extract_python
 
 from nftsite.commands.argparse_fr import FRENCH, FRENCH_PLURAL
+from nftsite.commands.summary import Progress
+from nftsite.pipeline import STAGES
 
 from .conftest import NOW_ARG, REPO, InlineSite
 from .test_authoring import fetch, free_port, git_init, wait_for
@@ -439,3 +442,26 @@ def test_without_verbose_an_uncaught_server_exception_is_reported_and_the_rest_d
     assert len(defects) == 1
     assert "Uncaught exception GET /" in defects[0] and "RuntimeError: boom" in defects[0]
     assert capsys.readouterr() == ("", "")
+
+
+# --- stages: one tuple for the pipeline, --timings and the progress bar -------------------------
+
+
+def test_a_cold_build_runs_every_stage_in_order_and_timings_name_them(make_site):
+    site = make_site(WARNED)
+    run = nftsite("build", "--timings", "--no-cache", "--root", str(site.root), "--now", NOW_ARG)
+    assert run.returncode == 0, run.stderr
+    shown = re.findall(r"^  (\S.*?) +[\d.]+ ms$", run.stderr, re.MULTILINE)
+    assert tuple(shown) == STAGES
+
+
+def test_the_progress_bar_has_one_step_per_stage_and_fills_as_they_end():
+    stream = io.StringIO()
+    progress = Progress(stream)
+    progress.started -= Progress.DELAY  # as if the build had been running for a second
+    for stage in STAGES:
+        progress(stage)
+    bars = re.findall(r"\r  ([█·]+)  (.+?)…", stream.getvalue())
+    assert [stage for _, stage in bars] == list(STAGES)
+    assert [bar.count("█") for bar, _ in bars] == list(range(len(STAGES)))
+    assert {len(bar) for bar, _ in bars} == {len(STAGES)}

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nftsite import urls
 from nftsite.content.fields import FieldContext
 from nftsite.content.frontmatter import parse_yaml_mapping
 from nftsite.content.schema import EVENT_FIELDS, read_fields
+from nftsite.core import urls
 from nftsite.core.problems import Problems, SourceReporter
 from nftsite.core.slugs import SLUG_MAX_LENGTH
 from nftsite.link.site import Site

@@ -26,8 +26,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nftsite import parallel
 from nftsite.content.sanitize import TAGS
+from nftsite.core import parallel
 from nftsite.render.markdown import MarkdownRenderer
 
 from .conftest import REPO, ContentEntry, InlineSite, served

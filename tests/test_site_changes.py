@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from nftsite import sitediff
+from nftsite.commands import sitediff
 from nftsite.core.urls import output_path
 
 from .conftest import GIT_ENV, NOW_ARG, REPO

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from nftsite.commands.reports import FORMATTERS
 from nftsite.core.problems import Problems
-from nftsite.pipeline import BuildResult
+from nftsite.pipeline import STAGES, BuildResult
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 """How much the command says (-q, default, -v)."""
@@ -18,21 +18,18 @@ QUIET, NORMAL, VERBOSE = 0, 1, 2
 class Progress:
     """On a terminal, the current stage of a build that has already taken a second."""
 
-    STAGES = 10
     DELAY = 1.0
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.started = time.perf_counter()
-        self.count = 0
         self.shown = False
 
     def __call__(self, stage: str) -> None:
-        self.count += 1
         if time.perf_counter() - self.started < self.DELAY:
             return
-        done = min(self.count - 1, self.STAGES)
-        bar = "█" * done + "·" * (self.STAGES - done)
+        done = STAGES.index(stage)  # the stages before this one
+        bar = "█" * done + "·" * (len(STAGES) - done)
         self.stream.write(f"\r  {bar}  {stage}…".ljust(60))
         self.stream.flush()
         self.shown = True
