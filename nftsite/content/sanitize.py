@@ -217,6 +217,13 @@ class _Walker(TolerantParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._start(tag, attrs)
 
+    def handle_comment(self, data: str) -> None:
+        self.after_pre = False  # a browser skips a line break right after <pre>, not after this
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        self.after_pre = False  # `<![CDATA[…>` is a comment to a browser: see handle_comment
+        return super().parse_marked_section(i, report)
+
     def handle_endtag(self, tag: str) -> None:
         self.after_pre = False
         if tag in self.open:
