@@ -1,0 +1,2 @@
+"""Stage 5, write: the next output tree assembled beside `output/`, its internal links
+checked, then swapped in at once."""
