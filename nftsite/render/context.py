@@ -1,4 +1,4 @@
-"""The planner's toolkit: page metadata, list groupings and the views shared by many pages."""
+"""The planner: each page's typed context (`pages.py`), and the views many pages share."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ class SiteView:
 
     def path(self, url: str) -> str:
         """What a template writes for a site path, so that every link and asset works
-        wherever the site is published: `{{ site.path(event.url) }}`, `site.path('/')`."""
+        wherever the site is published: `{{ site.path(event.url) }}`, `site.path(urls.HOME)`."""
         return urls.published(url, self.base_path)
 
 
