@@ -11,6 +11,7 @@ from typing import TypeVar
 from nftsite.core import urls
 from nftsite.core.problems import Problem, Problems, Severity, did_you_mean, suggestion_hint
 from nftsite.core.slugs import SLUG_PATTERN
+from nftsite.link.facets import Facets, build_facets
 from nftsite.model.models import Entry, Event, Page, Place, PressRelease, SiteConfig, Startup
 
 ENTRY_URL = {
@@ -72,6 +73,11 @@ class Site:
 
     def startup(self, slug: str) -> Startup | None:
         return self._startups_by_slug.get(slug)
+
+    @cached_property
+    def facets(self) -> Facets:
+        """Each city's and each theme's events and startups, worked out once per site."""
+        return build_facets(self.config, self.events, self.startups, self.city_of)
 
 
 def event_sort_key(event: Event) -> tuple[datetime, str]:

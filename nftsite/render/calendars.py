@@ -12,10 +12,11 @@ from dateutil.relativedelta import relativedelta
 from nftsite.core import urls
 from nftsite.core.cache import Cache, digest
 from nftsite.core.parallel import parallel_map
+from nftsite.link.facets import Facet
 from nftsite.link.history import History
 from nftsite.link.identity import EventIdentity, event_identity
 from nftsite.link.site import Site
-from nftsite.model.models import Event, Place, SiteConfig, Status
+from nftsite.model.models import Event, Place, Status
 from nftsite.model.recurrence import upcoming_occurrences
 from nftsite.render.ical import (
     CalendarEntry,
@@ -108,16 +109,22 @@ class CalendarFeed:
     url: str
     name: str
     description: str
-    city: str | None = None
-    theme: str | None = None
+    facet: Facet | None = None
+    """The city or theme it is limited to; None for the whole agenda."""
 
-    def selects(self, event: Event, site: Site) -> bool:
-        if self.city is not None:
-            return site.city_of(event) == self.city
-        return self.theme is None or self.theme in event.themes
+    def events(self, site: Site) -> tuple[Event, ...]:
+        """The events it may carry, in the site's order."""
+        return site.events if self.facet is None else self.facet.events
 
 
-def calendar_feeds(config: SiteConfig) -> list[CalendarFeed]:
+FACET_FEED_DESCRIPTION = {
+    "city": "Les événements du numérique à {name}.",
+    "theme": "Les événements {name} en Normandie.",
+}
+
+
+def calendar_feeds(site: Site) -> list[CalendarFeed]:
+    config = site.config
     window = (
         f"Les événements à venir et ceux des {config.feed_past_months} derniers mois ; "
         f"archives complètes sur {config.base_url}{urls.ARCHIVES}"
@@ -131,21 +138,12 @@ def calendar_feeds(config: SiteConfig) -> list[CalendarFeed]:
     ]
     feeds += [
         CalendarFeed(
-            urls.city_calendar_url(slug),
-            f"Agenda numérique — {name}",
-            f"Les événements du numérique à {name}. {window}",
-            city=slug,
+            facet.calendar_url,
+            f"Agenda numérique — {facet.name}",
+            f"{FACET_FEED_DESCRIPTION[facet.kind].format(name=facet.name)} {window}",
+            facet,
         )
-        for slug, name in config.cities.items()
-    ]
-    feeds += [
-        CalendarFeed(
-            urls.theme_calendar_url(slug),
-            f"Agenda numérique — {theme.name}",
-            f"Les événements {theme.name} en Normandie. {window}",
-            theme=slug,
-        )
-        for slug, theme in config.themes.items()
+        for facet in site.facets
     ]
     return feeds
 
@@ -197,15 +195,15 @@ def calendar_files(
         cache.store("event-calendar", key, calendar)
         found[key] = calendar
     calendars = {slug: found[key] for slug, (key, _) in keyed.items()}
-    recent = [e for e in site.events if is_in_feeds(e, now, config.feed_past_months)]
+    recent = {e.slug for e in site.events if is_in_feeds(e, now, config.feed_past_months)}
     files = {
         urls.output_path(feed.url): calendar_bytes(
             feed.name,
             feed.description,
-            (calendars[e.slug].event for e in recent if feed.selects(e, site)),
+            (calendars[e.slug].event for e in feed.events(site) if e.slug in recent),
             zones,
         )
-        for feed in calendar_feeds(config)
+        for feed in calendar_feeds(site)
     }
     for event in site.events:
         files[urls.output_path(urls.event_ics_url(event.slug))] = calendars[event.slug].own_file

@@ -1,25 +1,33 @@
-"""The planner's toolkit: page metadata, list groupings and the views shared by many pages."""
+"""The planner: each page's typed context (`pages.py`), and the views many pages share."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from itertools import groupby
-from typing import Any
-
-from markupsafe import Markup
+from typing import Any, Protocol
 
 from nftsite.content.sanitize import published_body
 from nftsite.core import urls
 from nftsite.core.cache import Cache
+from nftsite.link.facets import Facet
 from nftsite.link.site import Site
 from nftsite.model.models import Event, Place, SiteConfig, Source
 from nftsite.model.recurrence import upcoming_occurrences
 from nftsite.render.calendars import CalendarFeed
 from nftsite.render.date_wording import format_month
 from nftsite.render.markdown import RenderedBody
+from nftsite.render.pages import (
+    AgendaItem,
+    Filters,
+    Group,
+    PageContext,
+    PageMeta,
+    SiteView,
+)
+from nftsite.render.pages import PageToRender as PageToRender  # what `Planner.pages` holds
 from nftsite.render.subscriptions import CalendarFeedView, feed_view
 from nftsite.render.views import (
     EventView,
@@ -34,78 +42,13 @@ from nftsite.render.views import (
 NEXT_DATES = 6
 
 
-@dataclass(frozen=True)
-class PageMeta:
-    """What the <head> says about a page: title, description, canonical URL, Open Graph."""
+class EntryView(Protocol):
+    """What an entry page's metadata reads from the entry's view."""
 
-    title: str
-    description: str
-    url: str
-    canonical: str
-    og_type: str = "website"
-    image: str | None = None
-    structured_data: tuple[dict[str, Any], ...] = ()
-    draft: bool = False
-    breadcrumbs: tuple[Link, ...] = ()
-
-
-@dataclass(frozen=True)
-class PageToRender:
-    url: str
-    template: str
-    context: dict[str, Any]
-    source: Source | None = None
-    """The content file the page shows, to report its broken links at their line."""
-    in_sitemap: bool = True
-    body: str = ""
-    """The entry's body as HTML (shared with the Markdown stage, not copied): the template
-    gets it as `body` when the page renders. It is nh3's output (`sanitize.py`), which is
-    what makes it safe to mark as Markup; under a base path its site paths carry it too
-    (`sanitize.published_body`, which inserts nothing but that path)."""
-
-    def render_context(self) -> dict[str, Any]:
-        return {**self.context, "body": Markup(self.body)} if self.source else self.context
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    """An event as a list shows it: with the date of its next (or only) occurrence."""
-
-    event: EventView
-    when: str
-    day: date
-
-
-@dataclass(frozen=True)
-class Group:
-    label: str
-    anchor: str
-    items: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Filters:
-    cities: tuple[Link, ...]
-    themes: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
-class SiteView:
-    title: str
-    tagline: str
-    description: str
-    base_url: str
-    language: str
-    contact: str
-    navigation: tuple[Link, ...]
-    footer_pages: tuple[Link, ...]
-    base_path: str = ""
-    """The folder the site is published in (`/depot`), or '' at the root of its host."""
-
-    def path(self, url: str) -> str:
-        """What a template writes for a site path, so that every link and asset works
-        wherever the site is published: `{{ site.path(event.url) }}`, `site.path('/')`."""
-        return urls.published(url, self.base_path)
+    @property
+    def url(self) -> str: ...
+    @property
+    def draft(self) -> bool: ...
 
 
 def site_view(config: SiteConfig, footer: tuple[tuple[str, str], ...]) -> SiteView:
@@ -178,7 +121,18 @@ class Planner:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def meta(self, title: str, url: str, description: str = "", **extra: Any) -> PageMeta:
+    def meta(
+        self,
+        title: str,
+        url: str,
+        description: str = "",
+        *,
+        og_type: str = "website",
+        image: str | None = None,
+        structured_data: tuple[dict[str, Any], ...] = (),
+        draft: bool = False,
+        breadcrumbs: tuple[Link, ...] = (),
+    ) -> PageMeta:
         config = self.site.config
         full_title = title if title == config.title else f"{title} — {config.title}"
         return PageMeta(
@@ -186,12 +140,16 @@ class Planner:
             description or config.description,
             url,
             urls.absolute(config.base_url, url),
-            **extra,
+            og_type,
+            image,
+            structured_data,
+            draft,
+            breadcrumbs,
         )
 
     def entry_meta(
         self,
-        view: Any,
+        view: EntryView,
         title: str,
         summary: str,
         crumb: Link | None = None,
@@ -219,36 +177,38 @@ class Planner:
     def add(
         self,
         url: str,
-        template: str,
+        page: PageContext,
         meta: PageMeta,
         source: Source | None = None,
         in_sitemap: bool = True,
-        **context: Any,
     ) -> None:
-        context.update(site=self.site_view, meta=meta)
+        """Plan a page; one that shows a content file (`page.shows_body`) is given it."""
+        if page.shows_body != (source is not None):
+            raise ValueError(
+                f"{type(page).__name__} at {url}: a content file is expected "
+                "exactly when the page shows a body"
+            )
         body = self.bodies[source.path].html if source is not None else ""
         if self.site_view.base_path:
             body = published_body(body, self.site_view.base_path)
-        self.pages.append(PageToRender(url, template, context, source, in_sitemap, body))
+        self.pages.append(PageToRender(url, page, meta, self.site_view, source, in_sitemap, body))
 
     def feed(self, feed: CalendarFeed) -> CalendarFeedView:
-        upcoming = sum(
-            1 for e in self.site.events if self.is_upcoming(e) and feed.selects(e, self.site)
-        )
+        upcoming = sum(1 for e in feed.events(self.site) if self.is_upcoming(e))
         return feed_view(feed.name, urls.absolute(self.site.config.base_url, feed.url), upcoming)
 
-    def filters(self, city_url: Callable[[str], str], theme_url: Callable[[str], str]) -> Filters:
-        """Links to the per-city and per-theme listings: filtering that needs no JavaScript."""
-        config = self.site.config
+    def filters(self, url_of: Callable[[Facet], str]) -> Filters:
+        """Links to each city's and each theme's listing (`url_of` picks which listing)."""
+        facets = self.site.facets
         return Filters(
-            cities=tuple(Link(name, city_url(slug)) for slug, name in config.cities.items()),
-            themes=tuple(Link(t.name, theme_url(slug)) for slug, t in config.themes.items()),
+            cities=tuple(Link(f.name, url_of(f)) for f in facets.cities),
+            themes=tuple(Link(f.name, url_of(f)) for f in facets.themes),
         )
 
     def is_upcoming(self, event: Event) -> bool:
         return bool(self.next_starts[event.slug])
 
-    def agenda_items(self, events: Iterable[Event], upcoming: bool) -> list[AgendaItem]:
+    def agenda_items(self, events: Iterable[Event], upcoming: bool) -> tuple[AgendaItem, ...]:
         items = []
         for event in events:
             if upcoming:
@@ -258,23 +218,23 @@ class Planner:
                 start, when = event.start, self.events[event.slug].when
             day = start.astimezone(event.timezone).date() if isinstance(start, datetime) else start
             items.append(AgendaItem(self.events[event.slug], when, day))
-        return sorted(items, key=lambda item: (item.day, item.event.slug))
+        return tuple(sorted(items, key=lambda item: (item.day, item.event.slug)))
 
-    def upcoming(self, events: Iterable[Event]) -> list[AgendaItem]:
+    def upcoming(self, events: Iterable[Event]) -> tuple[AgendaItem, ...]:
         return self.agenda_items((e for e in events if self.is_upcoming(e)), upcoming=True)
 
-    def past(self, events: Iterable[Event]) -> list[AgendaItem]:
+    def past(self, events: Iterable[Event]) -> tuple[AgendaItem, ...]:
         return self.agenda_items((e for e in events if not self.is_upcoming(e)), upcoming=False)
 
 
-def by_month(items: list[AgendaItem]) -> tuple[Group, ...]:
+def by_month(items: tuple[AgendaItem, ...]) -> tuple[Group, ...]:
     return tuple(
         Group(format_month(first_day), f"{first_day:%Y-%m}", tuple(group))
         for first_day, group in groupby(items, key=lambda item: item.day.replace(day=1))
     )
 
 
-def by_year(items: list[AgendaItem]) -> tuple[Group, ...]:
+def by_year(items: tuple[AgendaItem, ...]) -> tuple[Group, ...]:
     groups = [
         Group(str(year), str(year), tuple(group))
         for year, group in groupby(items, key=lambda item: item.day.year)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from nftsite.core.urls import absolute, base_path
-from nftsite.render.context import PageToRender
+from nftsite.render.pages import PageToRender
 
 
 def sitemap(pages: list[PageToRender], base_url: str) -> bytes:
@@ -15,7 +15,7 @@ def sitemap(pages: list[PageToRender], base_url: str) -> bytes:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     for page in pages:
-        if page.in_sitemap and not page.context["meta"].draft:
+        if page.in_sitemap and not page.meta.draft:
             lines.append(f"  <url><loc>{escape(absolute(base_url, page.url))}</loc></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -15,13 +15,14 @@ from jinja2 import meta
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
+from nftsite.core import urls
 from nftsite.core.artifacts import Artifact, Kept
 from nftsite.core.cache import Cache, digest
 from nftsite.core.oserrors import cause
 from nftsite.core.parallel import parallel_imap
 from nftsite.core.problems import Position, Problems, SourceReporter
 from nftsite.core.urls import output_path
-from nftsite.render.context import PageToRender
+from nftsite.render.pages import PageToRender
 
 
 class TemplateUnreadable(Exception):
@@ -84,6 +85,8 @@ def make_environment(templates_root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["json_ld"] = json_ld
+    # The routes, so that a template writes `site.path(urls.AGENDA)`, never "/agenda/".
+    environment.globals["urls"] = urls
     return environment
 
 
@@ -124,8 +127,12 @@ def render_pages(
         except (jinja2.TemplateNotFound, TemplateUnreadable):
             to_render.append(page)  # reported below, when rendering it fails
             continue
-        inputs = (template_key, page.url, tuple(page.context), *page.context.values(), page.body)
-        key = keys[path] = cache.memo("page-key", inputs, partial(page_key, template_key, page))
+        variables = page.variables()
+        names = tuple(variables)
+        inputs = (template_key, page.template, page.url, names, *variables.values(), page.body)
+        key = keys[path] = cache.memo(
+            "page-key", inputs, partial(page_key, template_key, page.template, variables, page.body)
+        )
         if is_current(path, key):
             rendered[path] = Kept(key)
         else:
@@ -180,11 +187,12 @@ def render_reporting(
     return None
 
 
-def page_key(template_key: str, page: PageToRender) -> str:
-    """What a page is made from: its templates, its whole context and its body. pickle is a
-    faithful, fast serialization of the context (views, dates, text)."""
-    context = pickle.dumps(page.context, protocol=pickle.HIGHEST_PROTOCOL)
-    return digest(template_key, context, page.body)
+def page_key(template_key: str, template: str, variables: dict[str, object], body: str) -> str:
+    """What a page is made from: its templates, every one of its variables (`site`, `meta`
+    and each field of its page class, by name) and its body. pickle is a faithful, fast
+    serialization of them (views, dates, text)."""
+    serialized = pickle.dumps(variables, protocol=pickle.HIGHEST_PROTOCOL)
+    return digest(template_key, template, serialized, body)
 
 
 def render_page(environment: jinja2.Environment, page: PageToRender) -> bytes:

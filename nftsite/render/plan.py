@@ -1,6 +1,7 @@
 """The page plan: every HTML page of the site, its template and the context it shows.
 
-This is the one place that decides what each page shows; templates only lay it out.
+This is the one place that decides what each page shows (`pages.py` types it); templates
+only lay it out.
 """
 
 from __future__ import annotations
@@ -10,16 +11,43 @@ from functools import partial
 
 from nftsite.core import urls
 from nftsite.core.cache import Cache
+from nftsite.link.facets import Facet
 from nftsite.link.site import Site
 from nftsite.model.models import Event
 from nftsite.render import jsonld
 from nftsite.render.calendars import calendar_feeds
-from nftsite.render.context import PageToRender, Planner, by_month, by_year
+from nftsite.render.context import Planner, by_month, by_year
 from nftsite.render.markdown import RenderedBody
+from nftsite.render.pages import (
+    AgendaPage,
+    ArchivesPage,
+    ContentPage,
+    EventPage,
+    HomePage,
+    NotFoundPage,
+    PageToRender,
+    PlacePage,
+    PlacesPage,
+    PressListPage,
+    PressPage,
+    RedirectPage,
+    StartupPage,
+    StartupsPage,
+    SubscribePage,
+)
 from nftsite.render.views import Link, PageView, StartupView, page_view
 
 HOME_EVENTS = 4
 HOME_PRESS = 3
+
+SCOPED_TITLE = {"city": "{list} à {name}", "theme": "{list} {name}"}
+"""A city's or a theme's listing in <title>: "Agenda à Caen", "Startups Smart city"."""
+SCOPED_HEADING = {"city": "{list} à {name}", "theme": "{list} : {name}"}
+"""The same listing's <h1>: "Agenda à Caen", "Startups : Smart city"."""
+
+
+def scoped(wording: dict[str, str], listing: str, facet: Facet) -> str:
+    return wording[facet.kind].format(list=listing, name=facet.name)
 
 
 def plan_pages(
@@ -38,93 +66,69 @@ def plan_pages(
     plan_places(planner)
     plan_press(planner)
     plan_content_pages(planner)
-    planner.add(
-        "/404.html", "404.html", planner.meta("Page introuvable", "/404.html"), in_sitemap=False
-    )
+    not_found = planner.meta("Page introuvable", urls.NOT_FOUND)
+    planner.add(urls.NOT_FOUND, NotFoundPage(), not_found, in_sitemap=False)
     for old, target in redirects.items():
-        planner.add(
-            old,
-            "redirect.html",
-            planner.meta("Page déplacée", old),
-            in_sitemap=False,
-            target=target,
-            target_absolute=urls.absolute(site.config.base_url, target),
-        )
+        page = RedirectPage(target, urls.absolute(site.config.base_url, target))
+        planner.add(old, page, planner.meta("Page déplacée", old), in_sitemap=False)
     return planner.pages
 
 
 def plan_home(planner: Planner) -> None:
     config = planner.site.config
-    planner.add(
-        "/",
-        "home.html",
-        planner.meta(config.title, "/", structured_data=(jsonld.organization(config),)),
+    page = HomePage(
         events=planner.upcoming(planner.site.events)[:HOME_EVENTS],
-        press=planner.press[:HOME_PRESS],
+        press=tuple(planner.press[:HOME_PRESS]),
         themes=tuple(config.themes.values()),
         figures=config.figures,
         cities=config.cities,
     )
+    meta = planner.meta(config.title, urls.HOME, structured_data=(jsonld.organization(config),))
+    planner.add(urls.HOME, page, meta)
 
 
 def plan_agenda(planner: Planner) -> None:
     site = planner.site
     home = Link("Agenda", urls.AGENDA)
-    filters = planner.filters(urls.city_agenda_url, urls.theme_agenda_url)
-    feeds = {feed.url: planner.feed(feed) for feed in calendar_feeds(site.config)}
+    filters = planner.filters(lambda facet: facet.agenda_url)
+    feeds = {feed.url: planner.feed(feed) for feed in calendar_feeds(site)}
     planner.add(
         urls.SUBSCRIBE,
-        "subscribe.html",
+        SubscribePage(tuple(feeds.values())),
         planner.meta(
             "S'abonner à l'agenda",
             urls.SUBSCRIBE,
             "Suivre l'agenda numérique normand dans son agenda ou son lecteur de flux.",
             breadcrumbs=(home,),
         ),
-        feeds=tuple(feeds.values()),
     )
     planner.add(
         urls.AGENDA,
-        "agenda.html",
+        AgendaPage(
+            heading="Agenda",
+            scope=None,
+            groups=by_month(planner.upcoming(site.events)),
+            feed=feeds[urls.CALENDAR_FEED],
+            filters=filters,
+        ),
         planner.meta("Agenda", urls.AGENDA, "Les prochains événements du numérique en Normandie."),
-        groups=by_month(planner.upcoming(site.events)),
-        heading="Agenda",
-        scope=None,
-        feed=feeds[urls.CALENDAR_FEED],
-        filters=filters,
     )
     planner.add(
         urls.ARCHIVES,
-        "archives.html",
+        ArchivesPage(by_year(planner.past(site.events))),
         planner.meta("Archives de l'agenda", urls.ARCHIVES, breadcrumbs=(home,)),
-        groups=by_year(planner.past(site.events)),
     )
-    for slug, name in site.config.cities.items():
-        events = [e for e in site.events if site.city_of(e) == slug]
-        url = urls.city_agenda_url(slug)
-        planner.add(
-            url,
-            "agenda.html",
-            planner.meta(f"Agenda à {name}", url, breadcrumbs=(home,)),
-            groups=by_month(planner.upcoming(events)),
-            heading=f"Agenda à {name}",
-            scope=Link(name, url),
-            feed=feeds[urls.city_calendar_url(slug)],
+    for facet in site.facets:
+        url = facet.agenda_url
+        page = AgendaPage(
+            heading=scoped(SCOPED_HEADING, "Agenda", facet),
+            scope=Link(facet.name, url),
+            groups=by_month(planner.upcoming(facet.events)),
+            feed=feeds[facet.calendar_url],
             filters=filters,
         )
-    for slug, theme in site.config.themes.items():
-        events = [e for e in site.events if slug in e.themes]
-        url = urls.theme_agenda_url(slug)
-        planner.add(
-            url,
-            "agenda.html",
-            planner.meta(f"Agenda {theme.name}", url, breadcrumbs=(home,)),
-            groups=by_month(planner.upcoming(events)),
-            heading=f"Agenda : {theme.name}",
-            scope=Link(theme.name, url),
-            feed=feeds[urls.theme_calendar_url(slug)],
-            filters=filters,
-        )
+        meta = planner.meta(scoped(SCOPED_TITLE, "Agenda", facet), url, breadcrumbs=(home,))
+        planner.add(url, page, meta)
     for event in site.events:
         view = planner.events[event.slug]
         meta = planner.entry_meta(
@@ -136,54 +140,34 @@ def plan_agenda(planner: Planner) -> None:
             image=view.image,
             og_type="article",
         )
-        planner.add(
-            view.url,
-            "event.html",
-            meta,
-            event.source,
-            event=view,
-            is_past=not planner.is_upcoming(event),
-        )
+        shown = EventPage(event=view, is_past=not planner.is_upcoming(event))
+        planner.add(view.url, shown, meta, event.source)
 
 
 def plan_startups(planner: Planner) -> None:
     site = planner.site
     home = Link("Startups", urls.STARTUPS)
-    filters = planner.filters(urls.city_startups_url, urls.theme_startups_url)
-    everything = tuple(planner.startups.values())
+    filters = planner.filters(lambda facet: facet.startups_url)
     planner.add(
         urls.STARTUPS,
-        "startups.html",
+        StartupsPage(
+            heading="Startups",
+            scope=None,
+            startups=tuple(planner.startups.values()),
+            filters=filters,
+        ),
         planner.meta("Startups", urls.STARTUPS, "L'annuaire des startups normandes."),
-        startups=everything,
-        heading="Startups",
-        scope=None,
-        filters=filters,
     )
-    for slug, name in site.config.cities.items():
-        url = urls.city_startups_url(slug)
-        chosen = tuple(s for s in everything if s.city.url == url)
-        planner.add(
-            url,
-            "startups.html",
-            planner.meta(f"Startups à {name}", url, breadcrumbs=(home,)),
-            startups=chosen,
-            heading=f"Startups à {name}",
-            scope=Link(name, url),
+    for facet in site.facets:
+        url = facet.startups_url
+        page = StartupsPage(
+            heading=scoped(SCOPED_HEADING, "Startups", facet),
+            scope=Link(facet.name, url),
+            startups=tuple(planner.startups[s.slug] for s in facet.startups),
             filters=filters,
         )
-    for slug, theme in site.config.themes.items():
-        url = urls.theme_startups_url(slug)
-        chosen = tuple(s for s in everything if any(t.url == url for t in s.themes))
-        planner.add(
-            url,
-            "startups.html",
-            planner.meta(f"Startups {theme.name}", url, breadcrumbs=(home,)),
-            startups=chosen,
-            heading=f"Startups : {theme.name}",
-            scope=Link(theme.name, url),
-            filters=filters,
-        )
+        meta = planner.meta(scoped(SCOPED_TITLE, "Startups", facet), url, breadcrumbs=(home,))
+        planner.add(url, page, meta)
     for startup in site.startups:
         view = planner.startups[startup.slug]
         meta = planner.entry_meta(
@@ -194,7 +178,7 @@ def plan_startups(planner: Planner) -> None:
             partial(jsonld.startup, site.config, view),
             image=view.logo,
         )
-        planner.add(view.url, "startup.html", meta, startup.source, startup=view)
+        planner.add(view.url, StartupPage(view), meta, startup.source)
 
 
 def plan_places(planner: Planner) -> None:
@@ -202,9 +186,8 @@ def plan_places(planner: Planner) -> None:
     home = Link("Lieux", urls.PLACES)
     planner.add(
         urls.PLACES,
-        "places.html",
+        PlacesPage(tuple(planner.places.values())),
         planner.meta("Lieux", urls.PLACES, "Totems, cantines et espaces de coworking."),
-        places=tuple(planner.places.values()),
     )
     events_at: dict[str, list[Event]] = {}
     hosted: dict[str, list[StartupView]] = {}
@@ -225,25 +208,21 @@ def plan_places(planner: Planner) -> None:
             partial(jsonld.place, site.config, view),
             image=view.image,
         )
-        planner.add(
-            view.url,
-            "place.html",
-            meta,
-            place.source,
+        page = PlacePage(
             place=view,
             upcoming=planner.upcoming(events),
-            past=list(reversed(planner.past(events))),
+            past=tuple(reversed(planner.past(events))),
             startups=tuple(hosted.get(place.slug, ())),
         )
+        planner.add(view.url, page, meta, place.source)
 
 
 def plan_press(planner: Planner) -> None:
     home = Link("Presse", urls.PRESS)
     planner.add(
         urls.PRESS,
-        "press_list.html",
+        PressListPage(tuple(planner.press)),
         planner.meta("Espace presse", urls.PRESS, "Les communiqués de Normandy French Tech."),
-        releases=tuple(planner.press),
     )
     for release, view in zip(planner.site.press, planner.press, strict=True):
         meta = planner.entry_meta(
@@ -254,11 +233,11 @@ def plan_press(planner: Planner) -> None:
             partial(jsonld.news, planner.site.config, view),
             og_type="article",
         )
-        planner.add(view.url, "press.html", meta, release.source, release=view)
+        planner.add(view.url, PressPage(view), meta, release.source)
 
 
 def plan_content_pages(planner: Planner) -> None:
     for page in planner.site.pages:
         view: PageView = planner.cache.memo("page-view", (page,), partial(page_view, page))
         meta = planner.entry_meta(view, view.title, view.summary)
-        planner.add(view.url, "page.html", meta, page.source, page=view)
+        planner.add(view.url, ContentPage(view), meta, page.source)

@@ -1,0 +1,265 @@
+"""What each template receives: one frozen dataclass per template, so mypy checks every page.
+
+A page class names its template (`template`) and holds exactly the variables that template
+reads besides the ones every page gets: `site` (SiteView), `meta` (PageMeta), `urls` (the
+routes of `nftsite.core.urls`, a Jinja global) and, on a page that shows a content file,
+`body` (its HTML). `tests/test_page_contexts.py` holds the classes and the templates in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any, ClassVar
+
+from markupsafe import Markup
+
+from nftsite.core import urls
+from nftsite.model.models import Figure, Source, Theme
+from nftsite.render.subscriptions import CalendarFeedView
+from nftsite.render.views import EventView, Link, PageView, PlaceView, PressView, StartupView
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the <head> says about a page: title, description, canonical URL, Open Graph."""
+
+    title: str
+    description: str
+    url: str
+    canonical: str
+    og_type: str = "website"
+    image: str | None = None
+    structured_data: tuple[dict[str, Any], ...] = ()
+    """JSON-LD documents (free-form JSON by nature), written by `jsonld.py`."""
+    draft: bool = False
+    breadcrumbs: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    tagline: str
+    description: str
+    base_url: str
+    language: str
+    contact: str
+    navigation: tuple[Link, ...]
+    footer_pages: tuple[Link, ...]
+    base_path: str = ""
+    """The folder the site is published in (`/depot`), or '' at the root of its host."""
+
+    def path(self, url: str) -> str:
+        """What a template writes for a site path, so that every link and asset works
+        wherever the site is published: `{{ site.path(event.url) }}`, `site.path(urls.HOME)`."""
+        return urls.published(url, self.base_path)
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """An event as a list shows it: with the date of its next (or only) occurrence."""
+
+    event: EventView
+    when: str
+    day: date
+
+
+@dataclass(frozen=True)
+class Group:
+    """A month of the agenda, or a year of its archives."""
+
+    label: str
+    anchor: str
+    items: tuple[AgendaItem, ...]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Links to the per-city and per-theme listings: filtering that needs no JavaScript."""
+
+    cities: tuple[Link, ...]
+    themes: tuple[Link, ...]
+
+
+# --- one class per template --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """A page's own template variables (its fields); `template` is the file that lays it out."""
+
+    template: ClassVar[str]
+    shows_body: ClassVar[bool] = False
+    """True for a content file's page: its template also gets `body`."""
+
+
+@dataclass(frozen=True)
+class HomePage(PageContext):
+    template: ClassVar[str] = "home.html"
+    events: tuple[AgendaItem, ...]
+    press: tuple[PressView, ...]
+    themes: tuple[Theme, ...]
+    figures: tuple[Figure, ...]
+    cities: Mapping[str, str]
+    """City names by slug, for the city that carries each theme."""
+
+
+@dataclass(frozen=True)
+class SubscribePage(PageContext):
+    template: ClassVar[str] = "subscribe.html"
+    feeds: tuple[CalendarFeedView, ...]
+
+
+@dataclass(frozen=True)
+class AgendaPage(PageContext):
+    """The agenda, whole or limited to one city or theme (`scope`)."""
+
+    template: ClassVar[str] = "agenda.html"
+    heading: str
+    scope: Link | None
+    groups: tuple[Group, ...]
+    feed: CalendarFeedView
+    filters: Filters
+
+
+@dataclass(frozen=True)
+class ArchivesPage(PageContext):
+    template: ClassVar[str] = "archives.html"
+    groups: tuple[Group, ...]
+
+
+@dataclass(frozen=True)
+class EventPage(PageContext):
+    template: ClassVar[str] = "event.html"
+    shows_body: ClassVar[bool] = True
+    event: EventView
+    is_past: bool
+
+
+@dataclass(frozen=True)
+class StartupsPage(PageContext):
+    """The startup directory, whole or limited to one city or theme (`scope`)."""
+
+    template: ClassVar[str] = "startups.html"
+    heading: str
+    scope: Link | None
+    startups: tuple[StartupView, ...]
+    filters: Filters
+
+
+@dataclass(frozen=True)
+class StartupPage(PageContext):
+    template: ClassVar[str] = "startup.html"
+    shows_body: ClassVar[bool] = True
+    startup: StartupView
+
+
+@dataclass(frozen=True)
+class PlacesPage(PageContext):
+    template: ClassVar[str] = "places.html"
+    places: tuple[PlaceView, ...]
+
+
+@dataclass(frozen=True)
+class PlacePage(PageContext):
+    template: ClassVar[str] = "place.html"
+    shows_body: ClassVar[bool] = True
+    place: PlaceView
+    upcoming: tuple[AgendaItem, ...]
+    past: tuple[AgendaItem, ...]
+    """Most recent first."""
+    startups: tuple[StartupView, ...]
+    """The startups it hosts."""
+
+
+@dataclass(frozen=True)
+class PressListPage(PageContext):
+    template: ClassVar[str] = "press_list.html"
+    releases: tuple[PressView, ...]
+
+
+@dataclass(frozen=True)
+class PressPage(PageContext):
+    template: ClassVar[str] = "press.html"
+    shows_body: ClassVar[bool] = True
+    release: PressView
+
+
+@dataclass(frozen=True)
+class ContentPage(PageContext):
+    """A free page of the site (about, legal notice…)."""
+
+    template: ClassVar[str] = "page.html"
+    shows_body: ClassVar[bool] = True
+    page: PageView
+
+
+@dataclass(frozen=True)
+class NotFoundPage(PageContext):
+    template: ClassVar[str] = "404.html"
+
+
+@dataclass(frozen=True)
+class RedirectPage(PageContext):
+    """What an entry's old address serves once the entry was renamed."""
+
+    template: ClassVar[str] = "redirect.html"
+    target: str
+    target_absolute: str
+
+
+PAGE_CLASSES: tuple[type[PageContext], ...] = (
+    HomePage,
+    SubscribePage,
+    AgendaPage,
+    ArchivesPage,
+    EventPage,
+    StartupsPage,
+    StartupPage,
+    PlacesPage,
+    PlacePage,
+    PressListPage,
+    PressPage,
+    ContentPage,
+    NotFoundPage,
+    RedirectPage,
+)
+"""Every page class, one per template."""
+
+COMMON_VARIABLES = ("site", "meta")
+"""What every page's template gets besides its page's fields (and `body`, `urls`)."""
+
+
+@dataclass(frozen=True)
+class PageToRender:
+    """A page of the plan: its address, what it shows, and the content file it comes from."""
+
+    url: str
+    page: PageContext
+    meta: PageMeta
+    site: SiteView
+    source: Source | None = None
+    """The content file the page shows, to report its broken links at their line."""
+    in_sitemap: bool = True
+    body: str = ""
+    """The entry's body as HTML (shared with the Markdown stage, not copied): the template
+    gets it as `body` when the page renders. It is nh3's output (`sanitize.py`), which is
+    what makes it safe to mark as Markup; under a base path its site paths carry it too
+    (`sanitize.published_body`, which inserts nothing but that path)."""
+
+    @property
+    def template(self) -> str:
+        return self.page.template
+
+    def variables(self) -> dict[str, object]:
+        """The template's variables but `body`: `site`, `meta` and the page's fields, each
+        as it is (views are not copied), so a page's cache key can cover every one."""
+        own = {f.name: getattr(self.page, f.name) for f in fields(self.page)}
+        return {"site": self.site, "meta": self.meta, **own}
+
+    def render_context(self) -> dict[str, object]:
+        variables = self.variables()
+        if self.page.shows_body:
+            variables["body"] = Markup(self.body)
+        return variables
