@@ -42,7 +42,6 @@ from nftsite.unchanged import (
     valid_until,
 )
 
-
 STAGES = (
     "chargement",
     "validation",

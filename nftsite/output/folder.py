@@ -8,13 +8,13 @@ them. Two builds of one folder take turns through a lock file beside it.
 
 from __future__ import annotations
 
-from nftsite.core.folders import OUTPUT_FOLDER, SOURCE_FOLDERS
 import fcntl
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from nftsite.core.folders import OUTPUT_FOLDER, SOURCE_FOLDERS
 from nftsite.core.oserrors import WriteFailure
 
 MARKER = ".nftsite-output"

@@ -6,14 +6,14 @@ import re
 from collections.abc import Collection
 from urllib.parse import unquote, urljoin, urlsplit
 
+from nftsite.content.sources import SourceFile
 from nftsite.core import urls
+from nftsite.core.problems import Position, Problem, Problems, Severity
+from nftsite.core.urls import output_path
+from nftsite.link.site import Site
+from nftsite.model.models import Entry, SiteConfig, Source
 from nftsite.render.context import PageToRender
 from nftsite.render.markdown import CONTROL, BodyProblem, RenderedBody
-from nftsite.model.models import Entry, SiteConfig, Source
-from nftsite.core.problems import Position, Problem, Problems, Severity
-from nftsite.link.site import Site
-from nftsite.content.sources import SourceFile
-from nftsite.core.urls import output_path
 
 
 def internal_path(link: str, page_url: str, base_url: str) -> str | None:
