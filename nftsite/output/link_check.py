@@ -6,14 +6,14 @@ import re
 from collections.abc import Collection
 from urllib.parse import unquote, urljoin, urlsplit
 
-from nftsite.core import urls
+from nftsite.content.kinds import kind_named
+from nftsite.content.sources import SourceFile
+from nftsite.core.problems import Position, Problem, Problems, Severity
+from nftsite.core.urls import output_path
+from nftsite.link.site import Site
+from nftsite.model.models import Entry, SiteConfig, Source
 from nftsite.render.context import PageToRender
 from nftsite.render.markdown import CONTROL, BodyProblem, RenderedBody
-from nftsite.model.models import Entry, SiteConfig, Source
-from nftsite.core.problems import Position, Problem, Problems, Severity
-from nftsite.link.site import Site
-from nftsite.content.sources import SourceFile
-from nftsite.core.urls import output_path
 
 
 def internal_path(link: str, page_url: str, base_url: str) -> str | None:
@@ -141,18 +141,13 @@ def locate(source: Source, target: str) -> tuple[int, int]:
 def failed_outputs(sources: list[SourceFile], entries: list[Entry], site: Site) -> set[str]:
     """Pages of entries left out for an error of their own (drafts excepted): a link to them
     is not reported as broken on top of that error."""
-    url_of = {
-        "event": urls.event_url,
-        "startup": urls.startup_url,
-        "place": urls.place_url,
-        "press": urls.press_url,
-        "page": urls.page_url,
-    }
     accounted = {e.source.path for e in entries if e.draft} | {
         e.source.path for e in site.entries()
     }
     return {
-        urls.output_path(url_of[s.kind](s.slug)) for s in sources if s.shown_path not in accounted
+        output_path(kind_named(s.kind).entry_url(s.slug))
+        for s in sources
+        if s.shown_path not in accounted
     }
 
 
