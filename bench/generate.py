@@ -32,19 +32,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # this checkout's nftsite, whatever the environment installed
+
+from nftsite.content.kinds import KINDS, kind_named  # noqa: E402
+
 NOW = datetime.fromisoformat("2026-11-23T12:00:00+01:00")
 """The reference instant of the benchmark: events after it are upcoming."""
 TODAY = NOW.date()
 
-KIND_FOLDER = {
-    "event": "events",
-    "startup": "startups",
-    "place": "places",
-    "press": "press",
-    "page": "pages",
-}
-SECTION = {"event": "agenda", "startup": "startups", "place": "lieux", "press": "presse"}
-"""Public URL prefix of each kind (nftsite/core/urls.py); also the Pelican category and Hugo section."""
+SECTION = {kind.name: kind.list_url.strip("/") for kind in KINDS if kind.list_url}
+"""Public URL prefix of each listed kind (nftsite/content/kinds.py); also the Pelican category
+and Hugo section."""
 
 CITIES = {
     # slug: (name, postcode, latitude, longitude)
@@ -222,12 +220,12 @@ class Doc:
 
     @property
     def url(self) -> str:
-        return f"/{self.slug}/" if self.kind == "page" else f"/{SECTION[self.kind]}/{self.slug}/"
+        return kind_named(self.kind).entry_url(self.slug)
 
     @property
     def relative(self) -> str:
         """Path under content/, e.g. `events/2026/atelier-donnees-ouvertes-a-caen.md`."""
-        parts = [KIND_FOLDER[self.kind], *([self.folder] if self.folder else []), self.slug]
+        parts = [kind_named(self.kind).folder, *([self.folder] if self.folder else []), self.slug]
         return "/".join(parts) + ".md"
 
 
@@ -394,7 +392,7 @@ def make_documents(entries: int, seed: int = 1) -> list[Doc]:
     n_press = round(rest * 0.15)
     n_events = rest - n_places - n_startups - n_press
 
-    used: dict[str, set[str]] = {kind: set() for kind in KIND_FOLDER}
+    used: dict[str, set[str]] = {kind.name: set() for kind in KINDS}
 
     def unique(kind: str, title: str) -> str:
         base = slugify(title)

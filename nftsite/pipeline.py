@@ -14,6 +14,7 @@ from jinja2 import Environment
 from nftsite.content.assets import media_files, media_sizes, static_files
 from nftsite.content.config import load_site_config
 from nftsite.content.entries import load_entries
+from nftsite.content.kinds import kind_named
 from nftsite.content.media_scripts import check_media_scripts
 from nftsite.content.sources import discover
 from nftsite.core.artifacts import Artifact
@@ -179,7 +180,7 @@ def _build(
         history = read_history(
             root,
             [s.shown_path for s in sources],
-            with_texts=[s.shown_path for s in sources if s.kind in ("event", "press")],
+            with_texts=[s.shown_path for s in sources if kind_named(s.kind).reads_versions],
             cache=cache,
         )
         report_history(history, problems)

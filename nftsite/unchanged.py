@@ -15,7 +15,8 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from nftsite.content.sources import SourceFile, walk_files
+from nftsite.content.sources import SourceFile
+from nftsite.content.walk import walk_files
 from nftsite.core.cache import Cache, code_fingerprint, digest
 from nftsite.core.folders import SOURCE_FOLDERS
 from nftsite.core.problems import Problem

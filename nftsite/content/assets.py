@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nftsite.content.sources import walk_files
+from nftsite.content.walk import walk_files
 from nftsite.core.artifacts import Artifact
 from nftsite.core.folders import MEDIA_FOLDER, STATIC_FOLDER
 

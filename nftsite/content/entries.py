@@ -14,31 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from nftsite.content.frontmatter import parse_markdown_file
+from nftsite.content.kinds import kind_named
 from nftsite.content.rule_limits import rule_problem
-from nftsite.content.schema import (
-    EVENT_FIELDS,
-    PAGE_FIELDS,
-    PLACE_FIELDS,
-    PRESS_FIELDS,
-    STARTUP_FIELDS,
-    FieldSpec,
-    ReadFields,
-    read_fields,
-)
+from nftsite.content.schema import ReadFields, read_fields
 from nftsite.content.sources import SourceFile
 from nftsite.core.cache import Cache, digest
 from nftsite.core.problems import Problem, Problems, SourceReporter
-from nftsite.model.models import (
-    Entry,
-    Event,
-    Page,
-    Place,
-    PressRelease,
-    SiteConfig,
-    Source,
-    Startup,
-    Status,
-)
+from nftsite.model.models import Entry, Event, SiteConfig, Source, Status
 
 Builder = Callable[[ReadFields, Source, SiteConfig, SourceReporter], Entry | None]
 
@@ -51,8 +33,8 @@ def load_entry(
     parsed = parse_markdown_file(source_file.text, reporter)
     if parsed is None:
         return None
-    specs, build = KINDS[source_file.kind]
-    result = read_fields(parsed.fields, specs, reporter, content_root)
+    kind = kind_named(source_file.kind)
+    result = read_fields(parsed.fields, kind.fields, reporter, content_root)
     if not result.complete:
         return None
     source = Source(
@@ -63,6 +45,7 @@ def load_entry(
         body_line=parsed.body_line,
         positions=result.positions,
     )
+    build = BUILDERS.get(kind.model) or build_simple(kind.model)
     return build(result, source, config, reporter)
 
 
@@ -205,13 +188,8 @@ def build_simple(model: type) -> Builder:
     return build
 
 
-KINDS: dict[str, tuple[tuple[FieldSpec, ...], Builder]] = {
-    "event": (EVENT_FIELDS, build_event),
-    "startup": (STARTUP_FIELDS, build_simple(Startup)),
-    "place": (PLACE_FIELDS, build_simple(Place)),
-    "press": (PRESS_FIELDS, build_simple(PressRelease)),
-    "page": (PAGE_FIELDS, build_simple(Page)),
-}
+BUILDERS: dict[type, Builder] = {Event: build_event}
+"""The models whose rules span several fields; any other is built from its values as read."""
 
 
 def load_entries(

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from nftsite.content.fields import FieldContext, parse_list_of, scalar_text
-from nftsite.content.sources import walk_files
+from nftsite.content.walk import walk_files
 from nftsite.core.folders import MEDIA_FOLDER
 from nftsite.core.problems import did_you_mean
 

@@ -8,25 +8,17 @@ content folder that leads out of content/ is reported with its path.
 from __future__ import annotations
 
 import errno
-import os
-import stat
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
+from nftsite.content.kinds import KINDS
+from nftsite.content.walk import Found, Item, scan
 from nftsite.core.folders import CONTENT_SUFFIX, MEDIA_FOLDER, STATIC_FOLDER, TEMPLATES_FOLDER
 from nftsite.core.oserrors import cause
 from nftsite.core.problems import Position, Problems, SourceReporter
 from nftsite.core.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN, shorten_slug, slugify
 
-KIND_FOLDERS = {
-    "events": "event",
-    "startups": "startup",
-    "places": "place",
-    "press": "press",
-    "pages": "page",
-}
-KNOWN_TOP_LEVEL = {*KIND_FOLDERS, MEDIA_FOLDER, "site.yaml"}
+KNOWN_TOP_LEVEL = {*(kind.folder for kind in KINDS), MEDIA_FOLDER, "site.yaml"}
 
 
 @dataclass(frozen=True)
@@ -38,71 +30,6 @@ class SourceFile:
     shown_path: str
     """Relative to the project root, for problems: `content/events/2015/x.md`."""
     text: str
-
-
-class Found(Enum):
-    """What a path met while walking a folder is, for the build."""
-
-    FILE = "file"
-    """A regular file (or a link to one) that can be read."""
-    UNREADABLE_FILE = "unreadable file"
-    UNREADABLE_FOLDER = "unreadable folder"
-    SPECIAL = "special"
-    """A pipe, a device or a socket: never opened."""
-    BROKEN_LINK = "broken link"
-    LINKED_FOLDER = "linked folder"
-    """A symbolic link to a folder: never followed."""
-
-
-@dataclass(frozen=True)
-class Item:
-    path: Path
-    what: Found
-    error: OSError | None = None
-    """Why it could not be read, when the system said."""
-
-
-def scan(root: Path) -> list[Item]:
-    """Every path under `root`, sorted, with what it is; hidden names are left out."""
-    found: list[Item] = []
-
-    def unreadable(error: OSError) -> None:
-        found.append(Item(Path(error.filename or root), Found.UNREADABLE_FOLDER, error))
-
-    for folder, subfolders, names in os.walk(root, onerror=unreadable):
-        kept = []
-        for name in subfolders:
-            if name.startswith("."):
-                continue
-            if Path(folder, name).is_symlink():  # os.walk does not enter it: say so
-                found.append(Item(Path(folder, name), Found.LINKED_FOLDER))
-            else:
-                kept.append(name)
-        subfolders[:] = kept
-        found += [_item(Path(folder, name)) for name in names if not name.startswith(".")]
-    return sorted(found, key=lambda item: item.path)
-
-
-def _item(path: Path) -> Item:
-    try:
-        mode = path.stat().st_mode  # follows a link, to what would be read
-    except FileNotFoundError as error:
-        return Item(path, Found.BROKEN_LINK if path.is_symlink() else Found.UNREADABLE_FILE, error)
-    except OSError as error:
-        return Item(path, Found.UNREADABLE_FILE, error)
-    if not stat.S_ISREG(mode):
-        return Item(path, Found.SPECIAL)
-    if not os.access(path, os.R_OK):
-        return Item(path, Found.UNREADABLE_FILE, PermissionError(errno.EACCES, "Permission denied"))
-    return Item(path, Found.FILE)
-
-
-def walk_files(root: Path) -> list[Path]:
-    """Every readable regular file under `root`, sorted, hidden files and folders left out.
-
-    Special and unreadable files are not listed (they are reported by `discover`), so nothing
-    that lists files through here ever blocks on a pipe or fails on a permission."""
-    return [item.path for item in scan(root) if item.what is Found.FILE]
 
 
 def discover(content_root: Path, display_root: Path, problems: Problems) -> list[SourceFile]:
@@ -126,16 +53,18 @@ def discover(content_root: Path, display_root: Path, problems: Problems) -> list
             f"« {top.name} » n'est pas un dossier de contenu connu ; ignoré"
             if top.is_dir()
             else f"fichier « {top.name} » ignoré : les fiches vont dans un dossier",
-            "dossiers reconnus : " + ", ".join(sorted(KIND_FOLDERS)) + f", {MEDIA_FOLDER}",
+            "dossiers reconnus : "
+            + ", ".join(sorted(kind.folder for kind in KINDS))
+            + f", {MEDIA_FOLDER}",
         )
     content = Bound(content_root, "content/")
-    for name, kind in KIND_FOLDERS.items():
-        root = content_root / name
+    for kind in KINDS:
+        root = content_root / kind.folder
         if not contained_folder(root, content, display_root, problems):
             continue
         for item in scan(root):
             if item.what is Found.FILE and not content.left_by(item.path):
-                source = read_source(item.path, kind, content_root, display_root, problems)
+                source = read_source(item.path, kind.name, content_root, display_root, problems)
                 if source is not None:
                     files.append(source)
             else:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Collection
 from urllib.parse import unquote, urljoin, urlsplit
 
+from nftsite.content.kinds import kind_named
 from nftsite.content.sources import SourceFile
-from nftsite.core import urls
 from nftsite.core.problems import Position, Problem, Problems, Severity
 from nftsite.core.urls import output_path
 from nftsite.link.site import Site
@@ -141,18 +141,13 @@ def locate(source: Source, target: str) -> tuple[int, int]:
 def failed_outputs(sources: list[SourceFile], entries: list[Entry], site: Site) -> set[str]:
     """Pages of entries left out for an error of their own (drafts excepted): a link to them
     is not reported as broken on top of that error."""
-    url_of = {
-        "event": urls.event_url,
-        "startup": urls.startup_url,
-        "place": urls.place_url,
-        "press": urls.press_url,
-        "page": urls.page_url,
-    }
     accounted = {e.source.path for e in entries if e.draft} | {
         e.source.path for e in site.entries()
     }
     return {
-        urls.output_path(url_of[s.kind](s.slug)) for s in sources if s.shown_path not in accounted
+        output_path(kind_named(s.kind).entry_url(s.slug))
+        for s in sources
+        if s.shown_path not in accounted
     }
 
 
