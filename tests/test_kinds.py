@@ -170,11 +170,7 @@ def pages(summary: str) -> int:
 
 # --- No other list of kinds in the package ------------------------------------------------------
 
-PENDING = {
-    ("nftsite/link/site.py", "ENTRY_URL"): "link/site.py is being rewritten in another branch; "
-    "read kinds.entry_url there once it lands",
-    ("nftsite/link/site.py", "RENAME_PREFIX"): "the same: it is ContentKind.french",
-}
+PENDING: dict[tuple[str, str], str] = {}
 """Tables of kinds known to remain, each with why and how it goes; nothing else is allowed."""
 
 

@@ -8,26 +8,13 @@ from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
 
+from nftsite.content.kinds import entry_url, kind_of
 from nftsite.core import urls
 from nftsite.core.problems import Problem, Problems, Severity, did_you_mean, suggestion_hint
 from nftsite.core.slugs import SLUG_PATTERN
 from nftsite.link.facets import Facets, build_facets
 from nftsite.model.models import Entry, Event, Page, Place, PressRelease, SiteConfig, Startup
 
-ENTRY_URL = {
-    Event: urls.event_url,
-    Startup: urls.startup_url,
-    Place: urls.place_url,
-    PressRelease: urls.press_url,
-    Page: urls.page_url,
-}
-RENAME_PREFIX = {
-    Event: "evenement",
-    Startup: "startup",
-    Place: "lieu",
-    PressRelease: "communique",
-    Page: "page",
-}
 CLASH_VERB = {
     urls.SAME: "remplacerait",
     urls.ABOVE: "recouvrirait",
@@ -181,7 +168,7 @@ class _Linker:
     def check_not_reserved(self, entry: Entry) -> None:
         """An entry's page must not take, cover or mimic a page the site makes itself
         (`events/archives.md` would replace the agenda's archives)."""
-        url = ENTRY_URL[type(entry)](entry.slug)
+        url = entry_url(entry)
         if url not in self.reserved:
             return
         how, taken = self.reserved[url]
@@ -194,7 +181,7 @@ class _Linker:
             entry,
             "",
             f"le nom « {entry.slug} » est réservé : {clash}",
-            f"renommez le fichier, par exemple « {RENAME_PREFIX[type(entry)]}-{entry.slug}.md »",
+            f"renommez le fichier, par exemple « {kind_of(entry).french}-{entry.slug}.md »",
         )
 
     def check_unique_uids(self, events: list[Event]) -> None:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup
 
+from nftsite.content.kinds import kind_named
 from nftsite.core import urls
 from nftsite.model.models import Figure, Source, Theme
 from nftsite.render.subscriptions import CalendarFeedView
@@ -82,6 +83,14 @@ class Filters:
     themes: tuple[Link, ...]
 
 
+def list_template(kind: str) -> str:
+    """The registry's template for the page listing a kind's entries."""
+    template = kind_named(kind).list_template
+    if template is None:
+        raise ValueError(f"the kind {kind!r} has no list page")
+    return template
+
+
 # --- one class per template --------------------------------------------------------------
 
 
@@ -115,7 +124,7 @@ class SubscribePage(PageContext):
 class AgendaPage(PageContext):
     """The agenda, whole or limited to one city or theme (`scope`)."""
 
-    template: ClassVar[str] = "agenda.html"
+    template: ClassVar[str] = list_template("event")
     heading: str
     scope: Link | None
     groups: tuple[Group, ...]
@@ -131,7 +140,7 @@ class ArchivesPage(PageContext):
 
 @dataclass(frozen=True)
 class EventPage(PageContext):
-    template: ClassVar[str] = "event.html"
+    template: ClassVar[str] = kind_named("event").entry_template
     shows_body: ClassVar[bool] = True
     event: EventView
     is_past: bool
@@ -141,7 +150,7 @@ class EventPage(PageContext):
 class StartupsPage(PageContext):
     """The startup directory, whole or limited to one city or theme (`scope`)."""
 
-    template: ClassVar[str] = "startups.html"
+    template: ClassVar[str] = list_template("startup")
     heading: str
     scope: Link | None
     startups: tuple[StartupView, ...]
@@ -150,20 +159,20 @@ class StartupsPage(PageContext):
 
 @dataclass(frozen=True)
 class StartupPage(PageContext):
-    template: ClassVar[str] = "startup.html"
+    template: ClassVar[str] = kind_named("startup").entry_template
     shows_body: ClassVar[bool] = True
     startup: StartupView
 
 
 @dataclass(frozen=True)
 class PlacesPage(PageContext):
-    template: ClassVar[str] = "places.html"
+    template: ClassVar[str] = list_template("place")
     places: tuple[PlaceView, ...]
 
 
 @dataclass(frozen=True)
 class PlacePage(PageContext):
-    template: ClassVar[str] = "place.html"
+    template: ClassVar[str] = kind_named("place").entry_template
     shows_body: ClassVar[bool] = True
     place: PlaceView
     upcoming: tuple[AgendaItem, ...]
@@ -175,13 +184,13 @@ class PlacePage(PageContext):
 
 @dataclass(frozen=True)
 class PressListPage(PageContext):
-    template: ClassVar[str] = "press_list.html"
+    template: ClassVar[str] = list_template("press")
     releases: tuple[PressView, ...]
 
 
 @dataclass(frozen=True)
 class PressPage(PageContext):
-    template: ClassVar[str] = "press.html"
+    template: ClassVar[str] = kind_named("press").entry_template
     shows_body: ClassVar[bool] = True
     release: PressView
 
@@ -190,7 +199,7 @@ class PressPage(PageContext):
 class ContentPage(PageContext):
     """A free page of the site (about, legal notice…)."""
 
-    template: ClassVar[str] = "page.html"
+    template: ClassVar[str] = kind_named("page").entry_template
     shows_body: ClassVar[bool] = True
     page: PageView
 
