@@ -12,10 +12,13 @@ from __future__ import annotations
 import contextlib
 import io
 import random
+import shutil
+from pathlib import Path
 
 import pytest
 
 from nftsite.commands.serve import Preview
+from nftsite.core.cache import PACKAGE, code_fingerprint
 from nftsite.pipeline import BuildOptions
 
 from .conftest import NOW, InlineSite, snapshot
@@ -291,3 +294,24 @@ def test_an_event_a_year_old_does_not_stop_the_nothing_changed_check(make_site):
     later = run_at(site, "2026-11-23T21:30:00+01:00")  # it has left the 12-month window
     assert "Site construit" in later
     assert "Ancienne" not in (site.output / "agenda.ics").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("module", ["render/plan.py", "output/tree.py", "pipeline.py"])
+def test_the_code_fingerprint_sees_a_change_in_any_subpackage(tmp_path: Path, module: str):
+    """The store is keyed by the code of the whole package, subpackages included: a change in
+    any stage's module must discard it, or the preview would serve what the old code made."""
+    copy = tmp_path / "nftsite"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_fingerprint(copy)
+    assert code_fingerprint(copy) == before
+    with (copy / module).open("a", encoding="utf-8") as file:
+        file.write("\n# changed\n")
+    assert code_fingerprint(copy) != before
+
+
+def test_the_code_fingerprint_sees_a_module_moved_to_another_stage(tmp_path: Path):
+    copy = tmp_path / "nftsite"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_fingerprint(copy)
+    (copy / "render" / "crawl.py").rename(copy / "output" / "crawl.py")
+    assert code_fingerprint(copy) != before
