@@ -1,7 +1,8 @@
 """Slugs: the last segment of a public URL, and the name of a content file.
 
-A slug is lowercase ASCII letters and digits in words joined by single hyphens; a content
-file's name without `.md` is its entry's slug unless the front matter says otherwise.
+A slug is lowercase ASCII letters and digits in words joined by single hyphens. A content
+file's name without `.md` is its entry's slug (no field overrides it), and references
+between entries (`place`, `organizer`, `city`, `themes`) are slugs too.
 """
 
 from __future__ import annotations
