@@ -104,7 +104,7 @@ def render_entry(config: SiteConfig, kind: str, title: str, today: date) -> str:
     lines.append("# Champs facultatifs : pour en utiliser un, retirez le « # » au début de")
     lines.append("# la ligne du champ (pas de celle qui l'explique) et remplacez l'exemple.")
     for field in spec.fields:
-        if field.name not in values and field.name != "draft":
+        if field.name not in values and field.name != "draft" and field.scaffold:
             lines.append(f"#   ({field.help})")
             lines.append(f"# {field.name}: {field.example or ''}".rstrip())
     lines += ["---", spec.scaffold_body, ""]

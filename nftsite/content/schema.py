@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from nftsite.content import fields as f
-from nftsite.content import media_fields, time_fields
+from nftsite.content import media_fields, origin_fields, time_fields
 from nftsite.content.frontmatter import FieldNode
 from nftsite.core.problems import Position, SourceReporter, suggestion_hint
 
@@ -25,6 +25,8 @@ class FieldSpec:
     """What the field means to the comms team, in French."""
     required: bool = False
     example: str = ""
+    scaffold: bool = True
+    """False for a field only `nftsite import` writes or reads: `nftsite new` leaves it out."""
 
 
 PLACE_KINDS = (
@@ -32,6 +34,7 @@ PLACE_KINDS = (
     "fablab", "accélérateur", "école", "tiers-lieu", "laboratoire",
 )  # fmt: skip
 STATUSES = ("confirmed", "tentative", "cancelled")
+IMPORT_LOCKS = ("fige",)
 
 DRAFT = FieldSpec(
     "draft", f.parse_boolean, "true pour un brouillon, absent du site publié", example="true"
@@ -115,6 +118,25 @@ EVENT_FIELDS: tuple[FieldSpec, ...] = (
     ),
     DRAFT,
     FieldSpec("uid", f.parse_uid, "identifiant d'agenda permanent ; ne jamais le changer"),
+    FieldSpec(
+        "source",
+        origin_fields.parse_origin,
+        "l'agenda partenaire d'où vient la fiche (écrit par nftsite import)",
+        scaffold=False,
+    ),
+    FieldSpec(
+        "import",
+        f.parse_choice(IMPORT_LOCKS),
+        "fige : nftsite import ne réécrit plus cette fiche",
+        example="fige",
+        scaffold=False,
+    ),
+    FieldSpec(
+        "duplicate_of",
+        f.parse_uid,
+        "l'uid de l'événement dont celui-ci est le doublon : il n'est alors pas publié",
+        scaffold=False,
+    ),
 )
 
 STARTUP_FIELDS: tuple[FieldSpec, ...] = (

@@ -18,7 +18,8 @@ from nftsite.core.oserrors import cause
 from nftsite.core.problems import Position, Problems, SourceReporter
 from nftsite.core.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN, shorten_slug, slugify
 
-KNOWN_TOP_LEVEL = {*(kind.folder for kind in KINDS), MEDIA_FOLDER, "site.yaml"}
+KNOWN_TOP_LEVEL = {*(kind.folder for kind in KINDS), MEDIA_FOLDER, "site.yaml", "sources.yaml"}
+"""`sources.yaml` lists the partners' agendas: read by `nftsite import`, not by the build."""
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ def link_site(
     for entries_of_kind in by_kind.values():
         linker.check_unique_slugs(entries_of_kind)
     published = [e for e in entries if include_drafts or not e.draft]
+    # An imported event marked as another's duplicate (`duplicate_of`) is never shown.
+    published = [e for e in published if not (isinstance(e, Event) and e.duplicate_of)]
     linker.index(published, [e for e in entries if e.draft and not include_drafts])
     # An entry with a broken reference is left out, so the rest still renders and every
     # other problem (a broken link in another file, say) is found in the same run.

@@ -92,6 +92,22 @@ class SiteConfig:
         return self.declared_base_url or self.base_url
 
 
+@dataclass(frozen=True)
+class ImportOrigin:
+    """Where an imported event comes from (`nftsite import`): the partner's agenda and the
+    event's identity there, so the next import finds the same file again."""
+
+    name: str
+    """The source's slug in content/sources.yaml."""
+    uid: str
+    """The event's identifier at the source (its UID, or its OpenAgenda uid)."""
+    url: str | None = None
+    updated: date | datetime | None = None
+    """The source's own last-modified time, when it gives one."""
+    attribution: str | None = None
+    licence: str | None = None
+
+
 class Status(Enum):
     CONFIRMED = "confirmed"
     TENTATIVE = "tentative"
@@ -125,6 +141,12 @@ class Event:
     image: str | None = None
     draft: bool = False
     uid: str | None = None
+    origin: ImportOrigin | None = None
+    """`source:` in the file: set by `nftsite import` on a partner's event."""
+    frozen: bool = False
+    """`import: fige`: the importer never rewrites this file."""
+    duplicate_of: str | None = None
+    """The UID of the event this one repeats: it is then left out of the site."""
 
     @property
     def slug(self) -> str:
