@@ -1,0 +1,1 @@
+"""`nftsite import`: partners' agendas (ICS, OpenAgenda) written as event files for review."""
