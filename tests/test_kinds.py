@@ -77,7 +77,7 @@ def test_a_kind_is_found_by_its_folder():
 @pytest.mark.parametrize("kind", KINDS, ids=kind_ids)
 def test_the_model_holds_exactly_the_fields_of_the_schema(kind):
     attributes = {f.name for f in dataclasses.fields(kind.model)} - set(NOT_FIELDS)
-    assert attributes == {spec.name for spec in kind.fields}
+    assert attributes == {spec.model_name for spec in kind.fields}
     assert kind.title_field in attributes
 
 

@@ -1,11 +1,12 @@
 """The package's folders follow the pipeline, and imports flow one way.
 
-    core < model < content < link < render < output < pipeline < commands
+    core < model < content < link < render < output < pipeline, partners < commands
 
 A module imports only from its own folder and from folders to its left: rendering never
 reaches into writing, loading never into rendering. The top-level modules `pipeline.py` and
 `unchanged.py` (the build on one screen, and its "nothing changed" shortcut) sit above the
-stages; `commands/` (what a person runs) sits on top. The imports are read from the source
+stages, beside `partners/` (`nftsite import`, which reads and checks content like the build
+but never renders or writes output/); `commands/` (what a person runs) sits on top. The imports are read from the source
 with `ast`, so a function-local import counts as much as one at the top of a file.
 """
 
@@ -26,7 +27,7 @@ LAYERS = (
     ("link",),
     ("render",),
     ("output",),
-    ("pipeline", "unchanged", "__init__"),
+    ("pipeline", "unchanged", "partners", "__init__"),
     ("commands", "__main__"),
 )
 """Left to right; a part is a subpackage, or a module at the package's top."""

@@ -84,8 +84,6 @@ def build_event(
         return None
     values["start"], values["end"] = start, end
     values["status"] = Status(values.get("status", "confirmed"))
-    values["origin"] = values.pop("source", None)  # `source` is the file itself in the model
-    values["frozen"] = values.pop("import", None) == "fige"
     values["exdates"] = localize_exdates(values.get("exdates", ()), start, zone, error)
     if values["exdates"] and "recurrence" not in values:
         error(

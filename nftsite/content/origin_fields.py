@@ -49,3 +49,11 @@ def parse_origin(ctx: f.FieldContext) -> ImportOrigin | None:
     if not complete:
         return None
     return ImportOrigin(**values)  # type: ignore[arg-type]
+
+
+_lock = f.parse_choice(("fige",))
+
+
+def parse_import_lock(ctx: f.FieldContext) -> bool | None:
+    """`import: fige`: the file is a person's now, and `nftsite import` leaves it alone."""
+    return True if _lock(ctx) == "fige" else None

@@ -27,6 +27,13 @@ class FieldSpec:
     example: str = ""
     scaffold: bool = True
     """False for a field only `nftsite import` writes or reads: `nftsite new` leaves it out."""
+    attribute: str = ""
+    """The model's attribute, when the field's name cannot be one (`import` is a Python word,
+    an entry's `source` is its file)."""
+
+    @property
+    def model_name(self) -> str:
+        return self.attribute or self.name
 
 
 PLACE_KINDS = (
@@ -34,7 +41,6 @@ PLACE_KINDS = (
     "fablab", "accélérateur", "école", "tiers-lieu", "laboratoire",
 )  # fmt: skip
 STATUSES = ("confirmed", "tentative", "cancelled")
-IMPORT_LOCKS = ("fige",)
 
 DRAFT = FieldSpec(
     "draft", f.parse_boolean, "true pour un brouillon, absent du site publié", example="true"
@@ -123,13 +129,15 @@ EVENT_FIELDS: tuple[FieldSpec, ...] = (
         origin_fields.parse_origin,
         "l'agenda partenaire d'où vient la fiche (écrit par nftsite import)",
         scaffold=False,
+        attribute="origin",
     ),
     FieldSpec(
         "import",
-        f.parse_choice(IMPORT_LOCKS),
+        origin_fields.parse_import_lock,
         "fige : nftsite import ne réécrit plus cette fiche",
         example="fige",
         scaffold=False,
+        attribute="frozen",
     ),
     FieldSpec(
         "duplicate_of",
@@ -263,7 +271,7 @@ def read_fields(
         if value is None:
             complete = complete and not spec.required
             continue
-        values[key] = value
+        values[spec.model_name] = value
     for spec in specs:
         if spec.required and spec.name not in nodes:
             complete = False

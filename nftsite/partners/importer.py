@@ -16,6 +16,7 @@ from pathlib import Path
 
 from nftsite.content.config import load_site_config
 from nftsite.content.entries import load_entry
+from nftsite.content.kinds import kind_named
 from nftsite.content.sources import SourceFile
 from nftsite.core.folders import CONTENT_FOLDER, CONTENT_SUFFIX
 from nftsite.core.problems import Position, Problems, SourceReporter, suggestion_hint
@@ -32,7 +33,8 @@ from nftsite.partners.openagenda import read_openagenda
 from nftsite.partners.record import SourceEvent
 from nftsite.partners.report import KEPT_EDITED, KEPT_FROZEN, KEPT_WITHDRAWN, ImportReport
 
-EVENTS = "events"
+EVENTS = kind_named("event").folder
+PLACES = kind_named("place").folder
 
 
 def import_sources(root: Path, names: Sequence[str], now: datetime) -> ImportReport:
@@ -62,7 +64,7 @@ def import_sources(root: Path, names: Sequence[str], now: datetime) -> ImportRep
             run.import_source(source)
     places = {
         path.stem: str(f.front_matter(path.read_text(encoding="utf-8")).get("city", ""))
-        for path in sorted((content_root / "places").glob(f"*{CONTENT_SUFFIX}"))
+        for path in sorted((content_root / PLACES).glob(f"*{CONTENT_SUFFIX}"))
     }
     report.duplicates = find_duplicates(f.event_files(content_root / EVENTS), places)
     return report
