@@ -1,4 +1,4 @@
-"""The `nftsite` command: build | check | new | serve.
+"""The `nftsite` command: build | check | new | serve | import.
 
 Exit status: 0 done (warnings allowed), 1 content errors (or a write the system refused),
 2 a mistake in the command itself, 3 an unexpected failure: a defect of nftsite (`crash.py`).
@@ -170,6 +170,29 @@ def make_parser() -> argparse.ArgumentParser:
         help="figer l'instant de référence (pour les tests)",
     )
     add_verbosity_options(preview, more="afficher aussi les messages du serveur web (en anglais)")
+    partners = commands.add_parser(
+        "import",
+        help="importe les agendas partenaires de content/sources.yaml",
+        description="Écrit une fiche par événement des agendas partenaires "
+        "(content/sources.yaml)\ndans content/events/<agenda>/ ; les fiches modifiées à la "
+        "main ne sont jamais réécrites.",
+        epilog="exemples :\n  nftsite import\n  nftsite import la-cantine",
+    )
+    partners.add_argument(
+        "sources",
+        nargs="*",
+        metavar="AGENDA",
+        help="les agendas à importer, par leur nom (tous par défaut)",
+    )
+    add_root_option(partners)
+    partners.add_argument(
+        "--now",
+        type=parse_now,
+        default=None,
+        metavar="INSTANT",
+        help="l'instant de référence pour « passé » et « à venir », ISO 8601",
+    )
+    add_verbosity_options(partners)
     return parser
 
 
@@ -336,11 +359,24 @@ def run_serve(args: argparse.Namespace) -> int:
     )
 
 
+def run_import(args: argparse.Namespace) -> int:
+    from nftsite.partners.importer import import_sources  # urllib: only when importing
+
+    root = args.root.resolve()
+    result = import_sources(root, args.sources, args.now or datetime.now(UTC))
+    if args.verbosity == QUIET:
+        print_problems(result.problems, sys.stderr)
+    else:
+        sys.stdout.write(result.text())
+    return EXIT_CONTENT_ERRORS if result.problems.has_errors() else EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": run_build,
     "check": run_build,
     "new": run_new,
     "serve": run_serve,
+    "import": run_import,
 }
 
 

@@ -9,6 +9,7 @@ import difflib
 import re
 from collections import defaultdict
 from itertools import combinations
+from pathlib import Path
 
 from nftsite.partners.files import EventFile
 from nftsite.partners.mapping import fold
@@ -56,7 +57,9 @@ def similar(a: str, b: str) -> bool:
     return len(small) >= 2 and small <= large
 
 
-def find_duplicates(files: list[EventFile], place_cities: dict[str, str]) -> list[tuple[str, str]]:
+def find_duplicates(
+    files: list[EventFile], place_cities: dict[str, str], root: Path
+) -> list[tuple[str, str]]:
     """Pairs of file paths (as strings, sorted) that may be the same event from two sources;
     at least one of the two is imported. A file already marked `duplicate_of` is left out."""
     groups: dict[tuple[str, str], list[EventFile]] = defaultdict(list)
@@ -68,7 +71,7 @@ def find_duplicates(files: list[EventFile], place_cities: dict[str, str]) -> lis
         day = str(fields.get("start", ""))[:10]
         if city and day:
             groups[(day, city)].append(file)
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for group in groups.values():
         for one, other in combinations(group, 2):
             names = (one.origin or ("",))[0], (other.origin or ("",))[0]
@@ -77,5 +80,6 @@ def find_duplicates(files: list[EventFile], place_cities: dict[str, str]) -> lis
             if similar(
                 normalised_title(one.fields["title"]), normalised_title(other.fields["title"])
             ):
-                pairs.append(tuple(sorted((one.path.as_posix(), other.path.as_posix()))))
-    return sorted(set(pairs))  # type: ignore[arg-type]
+                shown = sorted(p.relative_to(root).as_posix() for p in (one.path, other.path))
+                pairs.append((shown[0], shown[1]))
+    return sorted(set(pairs))

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from nftsite.content.sources import walk_files
+from nftsite.content.walk import walk_files
 from nftsite.core.folders import CONTENT_SUFFIX
 from nftsite.link.schedule import BASE_LOADER
 

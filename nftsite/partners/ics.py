@@ -110,16 +110,16 @@ def _wall_clock_zone(
     single UTC time is shown on the site's clock; a floating time is in the source's zone."""
     if not isinstance(moment, datetime) or moment.tzinfo is None:
         return floating
+    if _is_utc(moment.tzinfo):
+        return ZoneInfo("UTC") if recurring else site_zone
     key = getattr(moment.tzinfo, "key", None)
     if key:
         return ZoneInfo(key)
-    if moment.utcoffset() == timedelta(0) and _is_utc(moment.tzinfo):
-        return ZoneInfo("UTC") if recurring else site_zone
     return site_zone  # a zone only the feed defines: instants are kept, on our clock
 
 
 def _is_utc(zone: tzinfo) -> bool:
-    return zone is UTC or str(zone).upper() in ("UTC", "Z")
+    return zone is UTC or getattr(zone, "key", str(zone)).upper() in ("UTC", "ETC/UTC", "Z")
 
 
 def _aware(moment: date | datetime, floating: ZoneInfo) -> date | datetime:

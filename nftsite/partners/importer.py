@@ -66,7 +66,7 @@ def import_sources(root: Path, names: Sequence[str], now: datetime) -> ImportRep
         path.stem: str(f.front_matter(path.read_text(encoding="utf-8")).get("city", ""))
         for path in sorted((content_root / PLACES).glob(f"*{CONTENT_SUFFIX}"))
     }
-    report.duplicates = find_duplicates(f.event_files(content_root / EVENTS), places)
+    report.duplicates = find_duplicates(f.event_files(content_root / EVENTS), places, root)
     return report
 
 

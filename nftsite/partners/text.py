@@ -41,7 +41,7 @@ def html_to_markdown(raw: str) -> str:
     text = re.sub(r"</?(strong|b)>", "**", text)
     text = re.sub(r"</?(em|i)>", "*", text)
     text = re.sub(r"<li>", "\n- ", text)
-    text = re.sub(r"</(p|div|h1|h2|h3|ul|ol)>", "\n\n", text)
+    text = re.sub(r"</?(p|div|h1|h2|h3|ul|ol)>", "\n\n", text)
     text = re.sub(r"<[^>]+>", "", text)
     return html.unescape(text)
 
