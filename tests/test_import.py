@@ -274,7 +274,7 @@ def event_ics(output: Path, slug: str) -> icalendar.Event:
 
 
 def build(root: Path, output: Path) -> None:
-    code, out, err = run("build", "--root", str(root), "--output", str(output), "--now", NOW)
+    code, _out, err = run("build", "--root", str(root), "--output", str(output), "--now", NOW)
     assert code == 0, err
 
 

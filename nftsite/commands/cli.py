@@ -173,9 +173,9 @@ def make_parser() -> argparse.ArgumentParser:
     partners = commands.add_parser(
         "import",
         help="importe les agendas partenaires de content/sources.yaml",
-        description="Écrit une fiche par événement des agendas partenaires "
-        "(content/sources.yaml)\ndans content/events/<agenda>/ ; les fiches modifiées à la "
-        "main ne sont jamais réécrites.",
+        description="Écrit une fiche par événement des agendas partenaires de "
+        "content/sources.yaml,\ndans content/events/<agenda>/. Une fiche modifiée à la main "
+        "n'est jamais réécrite :\nle compte rendu la nomme.",
         epilog="exemples :\n  nftsite import\n  nftsite import la-cantine",
     )
     partners.add_argument(

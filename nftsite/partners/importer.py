@@ -59,6 +59,7 @@ def import_sources(root: Path, names: Sequence[str], now: datetime) -> ImportRep
     if report.problems.has_errors():
         return report
     run = _Run(root, config, now, report)
+    report.attempted = True
     for source in sources:
         if not names or source.name in names:
             run.import_source(source)

@@ -24,6 +24,8 @@ class ImportReport:
     """(file, why) for each file the importer would have changed but a person owns."""
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
+    attempted: bool = False
+    """False when sources.yaml (or the command) stopped the import before any source."""
 
     @property
     def changed(self) -> bool:
@@ -38,6 +40,9 @@ class ImportReport:
 
     def text(self) -> str:
         """The French report (also the pull request's description)."""
+        if not self.attempted:
+            problems = [problem.format() for problem in self.problems.sorted()]
+            return "\n".join(["Rien n'a été importé :", *problems]) + "\n"
         lines = [self.title() + "."]
         lines.append(
             f"{self.unchanged} fiche(s) inchangée(s) ; {self.skipped} événement(s) passé(s) "
