@@ -290,8 +290,10 @@ def test_a_changed_time_updates_one_file_keeps_its_uid_and_raises_sequence(
     files = imported(project)
 
     edit_feed(project, "meetup.ics", "DTSTART:20270311T173000Z", "DTSTART:20270311T180000Z")
+    edit_feed(project, "meetup.ics", "SUMMARY:Apéro Python de mars", "SUMMARY:Apéro Python")
     report = import_(project)
     assert "0 nouveaux, 1 modifiés, 0 annulés" in report
+    assert fields(path)["title"] == "Apéro Python"  # same file, new title, same uid
     changed = {name for name, data in imported(project).items() if files[name] != data}
     assert changed == {path.relative_to(project / "content" / "events").as_posix()}
     git.commit("Import : nouvel horaire")
@@ -487,3 +489,26 @@ def test_the_importer_reads_content_and_never_renders_or_writes_output() -> None
     for path in sorted((PACKAGE / "partners").rglob("*.py")):
         parts = {part_of(module) for module in imports_of(path)}
         assert parts <= allowed, (path.name, parts - allowed)
+
+
+def test_an_event_the_build_would_refuse_is_not_written_and_is_reported(project: Path) -> None:
+    # Google writes a series without end as RRULE:FREQ=WEEKLY;BYDAY=TH: our agenda refuses it
+    edit_feed(project, "google.ics", "WKST=MO;UNTIL=20270401T163000Z;", "")
+    code, out, _ = run("import", "--root", str(project), "--now", NOW)
+    assert code == 1
+    assert re.search(
+        r"content/events/seine-innopolis/cafe-numerique-du-jeudi-2027-02-04\.md:\d+:\d+: "
+        r"recurrence: la règle ne dit pas quand la série s'arrête",
+        out,
+    ), out
+    assert not any("cafe-numerique-du-jeudi-2027" in name for name in imported(project))
+    assert "11 nouveaux" in out  # the other sources' and events' files are written
+
+
+def test_a_file_source_outside_the_project_is_refused(project: Path) -> None:
+    sources = SOURCES.replace("file: partners/outlook.ics", "file: ../outlook.ics")
+    (project / "content" / "sources.yaml").write_text(sources, encoding="utf-8")
+    code, out, _ = run("import", "--root", str(project), "--now", NOW)
+    assert code == 1
+    assert "content/sources.yaml:18:3: file: « ../outlook.ics » est hors du projet" in out
+    assert imported(project) == {}

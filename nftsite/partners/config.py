@@ -121,7 +121,7 @@ def load_sources(
         if not read.complete:
             continue
         source = SourceConfig(**read.values)
-        if check_source(source, read.positions, seen, config, reporter):
+        if check_source(source, read.positions, seen, config, reporter, display_root):
             seen[source.name] = read.positions["name"].line
             sources.append(source)
     return sources
@@ -133,9 +133,20 @@ def check_source(
     seen: dict[str, int],
     config: SiteConfig,
     reporter: SourceReporter,
+    root: Path,
 ) -> bool:
     """The rules over several fields of one source, and across sources."""
     ok = True
+    if source.file is not None and not (root / source.file).resolve().is_relative_to(
+        root.resolve()
+    ):
+        reporter.error(
+            positions["file"],
+            "file",
+            f"« {source.file} » est hors du projet",
+            "donnez le chemin d'un fichier du projet, depuis sa racine : partners/agenda.ics",
+        )
+        ok = False
     if source.name in seen:
         reporter.error(
             positions["name"],

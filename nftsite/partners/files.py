@@ -101,7 +101,8 @@ def front_matter(text: str) -> dict[str, Any]:
 
 
 def event_files(events_root: Path) -> list[EventFile]:
-    """Every event file of the site, hand-written or imported, in a stable order."""
+    """Every event file of the site, hand-written or imported, in a stable order (any other
+    folder of entries is read the same way: the places, for their cities)."""
     found = []
     for path in walk_files(events_root) if events_root.is_dir() else []:
         if path.suffix != CONTENT_SUFFIX:

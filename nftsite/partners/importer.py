@@ -64,8 +64,7 @@ def import_sources(root: Path, names: Sequence[str], now: datetime) -> ImportRep
         if not names or source.name in names:
             run.import_source(source)
     places = {
-        path.stem: str(f.front_matter(path.read_text(encoding="utf-8")).get("city", ""))
-        for path in sorted((content_root / PLACES).glob(f"*{CONTENT_SUFFIX}"))
+        file.slug: str(file.fields.get("city", "")) for file in f.event_files(content_root / PLACES)
     }
     report.duplicates = find_duplicates(f.event_files(content_root / EVENTS), places, root)
     return report
@@ -109,8 +108,8 @@ class _Run:
             return  # nothing read: nothing may be taken as withdrawn
         seen: set[str] = set()
         for record in records:
-            if record.withdrawn:
-                continue  # treated as gone from the feed, below
+            if record.withdrawn or record.uid in seen:
+                continue  # withdrawn: treated as gone from the feed, below; repeated: first wins
             seen.add(record.uid)
             self.import_event(source, record)
         for (name, uid), file in sorted(self.by_origin.items(), key=lambda item: item[0]):
@@ -132,6 +131,9 @@ class _Run:
                 return
             self.slugs.add(slug)
             self.write(path, text)
+            self.by_origin[(source.name, record.uid)] = f.EventFile(
+                path, text, f.front_matter(text)
+            )
             self.report.new.append(self.shown(path))
             return
         if not self.owned(existing):

@@ -11,6 +11,7 @@ import json
 import unicodedata
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from nftsite.model.models import SiteConfig
 from nftsite.partners.config import SourceConfig
@@ -34,8 +35,6 @@ def moment_text(moment: date | datetime, zone_name: str) -> str:
     where a clock change makes the local time ambiguous, so the instant is never lost."""
     if not isinstance(moment, datetime):
         return moment.isoformat()
-    from zoneinfo import ZoneInfo
-
     local = moment.astimezone(ZoneInfo(zone_name))
     text = local.strftime("%Y-%m-%d %H:%M" + (":%S" if local.second else ""))
     naive = local.replace(tzinfo=None)
