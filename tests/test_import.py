@@ -512,3 +512,14 @@ def test_a_file_source_outside_the_project_is_refused(project: Path) -> None:
     assert code == 1
     assert "content/sources.yaml:18:3: file: « ../outlook.ics » est hors du projet" in out
     assert imported(project) == {}
+
+
+def test_an_unreadable_event_is_reported_and_its_file_left_alone(project: Path) -> None:
+    import_(project)
+    path = file_of(project, "event_301234999@meetup.com")
+    kept = path.read_bytes()
+    edit_feed(project, "meetup.ics", "DTSTART:20270311T173000Z", "DTSTART:20271311T173000Z")
+    report = import_(project)
+    assert path.read_bytes() == kept  # neither rewritten nor taken as withdrawn
+    assert "0 annulés" in report
+    assert "événement « event_301234999@meetup.com » illisible, ignoré" in report

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from icalendar import Calendar
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from nftsite.partners.record import SourceEvent
+from nftsite.partners.record import SourceEvent, Unreadable
 from nftsite.partners.text import one_line, safe_markdown
 
 STATUSES = {"CONFIRMED": "confirmed", "TENTATIVE": "tentative", "CANCELLED": "cancelled"}
@@ -26,7 +26,9 @@ class FeedError(Exception):
     """The feed cannot be read at all (in French, for the import's report)."""
 
 
-def read_ics(data: bytes, floating_zone: ZoneInfo | None, site_zone: ZoneInfo) -> list[SourceEvent]:
+def read_ics(
+    data: bytes, floating_zone: ZoneInfo | None, site_zone: ZoneInfo
+) -> list[SourceEvent | Unreadable]:
     try:
         calendar = Calendar.from_ical(data)
     except ValueError as error:
@@ -38,15 +40,19 @@ def read_ics(data: bytes, floating_zone: ZoneInfo | None, site_zone: ZoneInfo) -
     for component in components:
         if component.get("RECURRENCE-ID") is not None:
             overrides.setdefault(str(component["UID"]), []).append(component)
-    records = []
+    records: list[SourceEvent | Unreadable] = []
     for component in components:
         uid = str(component["UID"])
-        rid = component.get("RECURRENCE-ID")
-        if rid is not None:
-            records.append(_record(component, f"{uid}#{_stamp(rid.dt)}", floating, site_zone, ()))
-            continue
-        moved = tuple(o["RECURRENCE-ID"].dt for o in overrides.get(uid, ()))
-        records.append(_record(component, uid, floating, site_zone, moved))
+        try:
+            rid = component.get("RECURRENCE-ID")
+            if rid is not None:
+                own = f"{uid}#{_stamp(rid.dt)}"
+                records.append(_record(component, own, floating, site_zone, ()))
+                continue
+            moved = tuple(o["RECURRENCE-ID"].dt for o in overrides.get(uid, ()))
+            records.append(_record(component, uid, floating, site_zone, moved))
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            records.append(Unreadable(uid, f"{type(error).__name__}: {error}"))
     return records
 
 
@@ -76,7 +82,7 @@ def _record(
     site_zone: ZoneInfo,
     moved: tuple[date | datetime, ...],
 ) -> SourceEvent:
-    raw_start = component.decoded("DTSTART")
+    raw_start = _moment(component, "DTSTART")
     recurrence = component.get("RRULE")
     zone = _wall_clock_zone(raw_start, floating, site_zone, recurrence is not None)
     start = _aware(raw_start, floating)
@@ -100,6 +106,14 @@ def _record(
         url=url if url and url.startswith(("https://", "http://")) else None,
         updated=_utc(updated.dt) if updated is not None else None,
     )
+
+
+def _moment(component: Any, name: str) -> date | datetime:
+    """A date or date-time property; icalendar keeps a malformed one as text: refused here."""
+    value = component.decoded(name)
+    if not isinstance(value, date):
+        raise ValueError(f"{name} illisible : {str(value)[:40]!r}")
+    return value
 
 
 def _wall_clock_zone(
@@ -137,7 +151,7 @@ def _utc(moment: date | datetime) -> datetime | None:
 def _end(component: Any, start: date | datetime, floating: ZoneInfo) -> date | datetime | None:
     """Our end: for a whole day, the last day itself; None when the source gives none."""
     if component.get("DTEND") is not None:
-        end = _aware(component.decoded("DTEND"), floating)
+        end = _aware(_moment(component, "DTEND"), floating)
     elif component.get("DURATION") is not None:
         end = start + component.decoded("DURATION")
     else:
@@ -157,7 +171,10 @@ def _exdates(component: Any) -> Iterable[date | datetime]:
     if found is None:
         return []
     lists = found if isinstance(found, list) else [found]
-    return [item.dt for group in lists for item in group.dts]
+    moments = [item.dt for group in lists for item in group.dts]
+    if not all(isinstance(moment, date) for moment in moments):
+        raise ValueError("EXDATE illisible")
+    return moments
 
 
 def _sort_key(moment: date | datetime) -> str:

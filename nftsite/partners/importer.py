@@ -30,7 +30,7 @@ from nftsite.partners.fetch import fetch_ics, fetch_openagenda_page
 from nftsite.partners.ics import FeedError, read_ics
 from nftsite.partners.mapping import render_event
 from nftsite.partners.openagenda import read_openagenda
-from nftsite.partners.record import SourceEvent
+from nftsite.partners.record import SourceEvent, Unreadable
 from nftsite.partners.report import KEPT_EDITED, KEPT_FROZEN, KEPT_WITHDRAWN, ImportReport
 
 EVENTS = kind_named("event").folder
@@ -84,7 +84,7 @@ class _Run:
     def shown(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def read(self, source: SourceConfig) -> list[SourceEvent] | None:
+    def read(self, source: SourceConfig) -> list[SourceEvent | Unreadable] | None:
         try:
             if source.kind == "ics":
                 return read_ics(fetch_ics(source, self.root), source.timezone, self.config.timezone)
@@ -108,6 +108,15 @@ class _Run:
             return  # nothing read: nothing may be taken as withdrawn
         seen: set[str] = set()
         for record in records:
+            if isinstance(record, Unreadable):
+                self.unreadable(source, record)
+                seen.update(
+                    uid
+                    for (name, uid) in self.by_origin
+                    if name == source.name
+                    and (uid == record.uid or uid.startswith(record.uid + "#"))
+                )
+                continue
             if record.withdrawn or record.uid in seen:
                 continue  # withdrawn: treated as gone from the feed, below; repeated: first wins
             seen.add(record.uid)
@@ -115,6 +124,15 @@ class _Run:
         for (name, uid), file in sorted(self.by_origin.items(), key=lambda item: item[0]):
             if name == source.name and uid not in seen:
                 self.withdraw(source, file)
+
+    def unreadable(self, source: SourceConfig, record: Unreadable) -> None:
+        SourceReporter(f"{CONTENT_FOLDER}/{SOURCES_FILE}", "", self.report.problems).warning(
+            Position(),
+            "",
+            f"agenda « {source.name} » : événement « {record.uid} » illisible, ignoré "
+            f"({record.reason})",
+            "sa fiche, s'il en a une, reste telle quelle ; signalez-le au partenaire",
+        )
 
     def import_event(self, source: SourceConfig, record: SourceEvent) -> None:
         existing = self.by_origin.get((source.name, record.uid))

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nftsite.partners.ics import FeedError
-from nftsite.partners.record import SourceEvent
+from nftsite.partners.record import SourceEvent, Unreadable
 from nftsite.partners.text import one_line, safe_markdown
 
 MAX_PAGES = 200
@@ -25,15 +25,19 @@ CANCELLED, POSTPONED = 6, 4
 
 def read_openagenda(
     fetch_page: Callable[[list[str] | None], bytes], site_zone: ZoneInfo
-) -> list[SourceEvent]:
-    records: list[SourceEvent] = []
+) -> list[SourceEvent | Unreadable]:
+    records: list[SourceEvent | Unreadable] = []
     after: list[str] | None = None
     for _ in range(MAX_PAGES):
         page = _json(fetch_page(after))
         events = page.get("events") or []
         for event in events:
             if isinstance(event, dict):
-                records += _records(event, site_zone)
+                try:
+                    records += _records(event, site_zone)
+                except (ValueError, TypeError, KeyError, AttributeError) as error:
+                    uid = str(event.get("uid", "?"))
+                    records.append(Unreadable(uid, f"{type(error).__name__}: {error}"))
         cursor = page.get("after")
         if not events or not cursor:
             return records

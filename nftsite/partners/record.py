@@ -36,3 +36,12 @@ class SourceEvent:
     online: str | None = None
     withdrawn: bool = False
     """The source says the event was removed (OpenAgenda `removed`)."""
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An event of the feed that could not be read: reported, and its file left as it is
+    (never taken as withdrawn)."""
+
+    uid: str
+    reason: str
