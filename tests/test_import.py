@@ -523,3 +523,13 @@ def test_an_unreadable_event_is_reported_and_its_file_left_alone(project: Path) 
     assert path.read_bytes() == kept  # neither rewritten nor taken as withdrawn
     assert "0 annulés" in report
     assert "événement « event_301234999@meetup.com » illisible, ignoré" in report
+
+
+def test_a_source_that_cannot_be_read_changes_nothing_of_its_own(project: Path) -> None:
+    import_(project)
+    files = imported(project)
+    (project / "partners" / "meetup.ics").unlink()
+    code, out, _ = run("import", "--root", str(project), "--now", NOW)
+    assert code == 1
+    assert "agenda « caen-python-meetup » non importé : fichier illisible : meetup.ics" in out
+    assert imported(project) == files  # nothing taken as withdrawn

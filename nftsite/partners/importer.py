@@ -95,7 +95,7 @@ class _Run:
         except FeedError as error:
             SourceReporter(f"{CONTENT_FOLDER}/{SOURCES_FILE}", "", self.report.problems).error(
                 Position(),
-                source.name,
+                "",
                 f"agenda « {source.name} » non importé : {error}",
                 "rien n'a été modifié pour cet agenda ; réessayez plus tard, ou vérifiez "
                 "son adresse",
