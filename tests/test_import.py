@@ -533,3 +533,12 @@ def test_a_source_that_cannot_be_read_changes_nothing_of_its_own(project: Path) 
     assert code == 1
     assert "agenda « caen-python-meetup » non importé : fichier illisible : meetup.ics" in out
     assert imported(project) == files  # nothing taken as withdrawn
+
+
+def test_a_place_mapped_to_no_place_file_is_refused(project: Path) -> None:
+    sources = SOURCES.replace('"MRI Caen": mri-caen', '"MRI Caen": mri-caem')
+    (project / "content" / "sources.yaml").write_text(sources, encoding="utf-8")
+    code, out, _ = run("import", "--root", str(project), "--now", NOW)
+    assert code == 1
+    assert "content/sources.yaml:22:3: places: lieu inconnu : « mri-caem »" in out
+    assert "vouliez-vous dire « mri-caen » ?" in out

@@ -11,8 +11,10 @@ import yaml
 
 from nftsite.content import fields as f
 from nftsite.content.frontmatter import _Loader, mapping_fields, node_position, report_yaml_error
+from nftsite.content.kinds import kind_named
 from nftsite.content.schema import FieldSpec, read_fields
 from nftsite.content.time_fields import parse_timezone
+from nftsite.core.folders import CONTENT_SUFFIX
 from nftsite.core.problems import Position, Problems, SourceReporter, suggestion_hint
 from nftsite.model.models import SiteConfig
 
@@ -110,6 +112,8 @@ def load_sources(
         return []
     sources: list[SourceConfig] = []
     seen: dict[str, int] = {}
+    folder = content_root / kind_named("place").folder
+    places = {path.stem for path in folder.glob(f"*{CONTENT_SUFFIX}")}
     for item in root.value:
         where = node_position(item, 0)
         if not isinstance(item, yaml.MappingNode):
@@ -121,7 +125,7 @@ def load_sources(
         if not read.complete:
             continue
         source = SourceConfig(**read.values)
-        if check_source(source, read.positions, seen, config, reporter, display_root):
+        if check_source(source, read.positions, seen, config, reporter, display_root, places):
             seen[source.name] = read.positions["name"].line
             sources.append(source)
     return sources
@@ -134,6 +138,7 @@ def check_source(
     config: SiteConfig,
     reporter: SourceReporter,
     root: Path,
+    places: set[str],
 ) -> bool:
     """The rules over several fields of one source, and across sources."""
     ok = True
@@ -180,4 +185,12 @@ def check_source(
                 suggestion_hint(theme, config.themes, kind="thèmes"),
             )
             ok = False
+    for slug in sorted(set(source.places.values()) - places):
+        reporter.error(
+            positions["places"],
+            "places",
+            f"lieu inconnu : « {slug} »",
+            suggestion_hint(slug, places, kind="lieux"),
+        )
+        ok = False
     return ok

@@ -72,7 +72,7 @@ def place_of(event: SourceEvent, source: SourceConfig) -> str | None:
         return None
     name = " ".join(event.location.split()).casefold()
     for written, slug in source.places.items():
-        if name == written or name.startswith(written + ","):
+        if name == written or name.startswith((written + ",", written + " (")):
             return slug
     return None
 
