@@ -105,6 +105,11 @@ def instant(naive: datetime, zone: ZoneInfo, form: str, fold: int) -> datetime:
     return naive.replace(tzinfo=zone, fold=0 if form == "local" else fold).astimezone(UTC)
 
 
+def same_offset(begin: datetime, end: datetime, zone: ZoneInfo) -> bool:
+    """No clock change between two local wall-clock times."""
+    return begin.replace(tzinfo=zone).utcoffset() == end.replace(tzinfo=zone).utcoffset()
+
+
 titles = (
     st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=90)
     .map(lambda chars: "".join(chars).strip())
@@ -167,6 +172,11 @@ def cases(draw: st.DrawFn) -> Case:
     if repeat:
         occurrences = tuple(datetime.combine(day, start.time()) for day in days)
         assume(all(exists(moment, zone) for moment in occurrences))
+        if ends is not None:
+            # A series with a session across a clock change is refused, as calendar engines
+            # disagree on its end (tests/test_recurrence_rules.py): valid cases avoid it.
+            length = end - start
+            assume(all(same_offset(moment, moment + length, zone) for moment in occurrences))
     return Case(zone_name, title, fields, False, begins, ends, occurrences)
 
 
