@@ -20,7 +20,13 @@ from zoneinfo import ZoneInfo
 from nftsite.commands.argparse_fr import FrenchParser, not_a_choice
 from nftsite.commands.crash import report_crash
 from nftsite.commands.reports import FORMATS, FORMATTERS
-from nftsite.commands.scaffold import KIND_NAMES, ScaffoldError, create_entry, kind_named
+from nftsite.commands.scaffold import (
+    KIND_NAMES,
+    KINDS_HELP,
+    ScaffoldError,
+    create_entry,
+    kind_named,
+)
 from nftsite.commands.summary import NORMAL, QUIET, VERBOSE, Progress, print_problems, report
 from nftsite.content.config import base_url_argument, load_site_config
 from nftsite.core.folders import CONTENT_FOLDER
@@ -139,7 +145,7 @@ def make_parser() -> argparse.ArgumentParser:
         "kind",
         type=parse_kind,
         metavar="genre",
-        help="evenement (ou événement), startup, lieu, communique (ou communiqué) ou page",
+        help=KINDS_HELP,
     )
     new.add_argument("title", metavar="titre", help="le titre (ou le nom), entre guillemets")
     new.add_argument(

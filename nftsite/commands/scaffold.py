@@ -25,6 +25,11 @@ from nftsite.model.models import SiteConfig
 KIND_NAMES = tuple(kind.french for kind in KINDS)
 """The kinds as the comms team names them (what `nftsite new --help` lists)."""
 
+KINDS_HELP = " ; ".join(
+    kind.french + "".join(f" (ou {alias})" for alias in kind.aliases) for kind in KINDS
+)
+"""The kinds for `nftsite new --help`: « evenement (ou événement) ; startup ; … »."""
+
 ALIASES = {alias: kind.name for kind in KINDS for alias in (kind.french, *kind.aliases, kind.name)}
 
 
