@@ -1,7 +1,8 @@
 """The GitHub Actions workflows: actionlint (with ShellCheck) and zizmor find nothing, nothing
-silenced; least privilege, actions pinned by commit; and every `run:` step of the publication and pull-request workflows
-runs and passes in a fresh clone, as the runner would run it (the git host's own actions
-aside: checkout, setup-python, cache, Pages, artifacts)."""
+silenced; least privilege, actions pinned by commit; every `run:` step of the publication and
+pull-request workflows runs and passes in a fresh clone, as the runner would run it (the git
+host's own actions aside: checkout, setup-python, cache, Pages, artifacts); and the scheduled
+import's script runs offline, with a stand-in for `gh`."""
 
 from __future__ import annotations
 
