@@ -1,10 +1,12 @@
 """The GitHub Actions workflows: actionlint (with ShellCheck) and zizmor find nothing, nothing
-silenced; least privilege, actions pinned by commit; and every `run:` step of both workflows
-runs and passes in a fresh clone, as the runner would run it (the git host's own actions
-aside: checkout, setup-python, cache, Pages, artifacts)."""
+silenced; least privilege, actions pinned by commit; every `run:` step of the publication and
+pull-request workflows runs and passes in a fresh clone, as the runner would run it (the git
+host's own actions aside: checkout, setup-python, cache, Pages, artifacts); and the scheduled
+import's script runs offline, with a stand-in for `gh`."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -24,6 +26,7 @@ from .test_site_changes import EDITED_EVENT, make_the_three_changes
 WORKFLOWS = REPO / ".github" / "workflows"
 PULL_REQUEST = WORKFLOWS / "pull-request.yml"
 PUBLISH = WORKFLOWS / "publish.yml"
+IMPORT = WORKFLOWS / "import.yml"
 BIN = Path(sys.executable).parent
 PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+")
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -112,10 +115,10 @@ def zizmor(folder: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_actionlint_with_shellcheck_reports_nothing(tmp_path: Path) -> None:
-    done = actionlint(PULL_REQUEST, PUBLISH, cwd=tmp_path)
+    done = actionlint(PULL_REQUEST, PUBLISH, IMPORT, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == "", done.stdout
-    assert "Found 0 errors in 2 files" in done.stderr
+    assert "Found 0 errors in 3 files" in done.stderr
     assert 'Rule "shellcheck" was disabled' not in done.stderr
 
 
@@ -191,10 +194,10 @@ def test_permissions_are_read_only_except_the_deployment() -> None:
 def test_pull_requests_get_no_secrets_nor_the_target_trigger() -> None:
     pull_request = load(PULL_REQUEST)
     assert set(triggers(pull_request)) == {"pull_request"}
-    for workflow in (PULL_REQUEST, PUBLISH):
+    for workflow in (PULL_REQUEST, PUBLISH, IMPORT):
         assert "pull_request_target" not in workflow.read_text(encoding="utf-8")
     assert "secrets." not in PULL_REQUEST.read_text(encoding="utf-8")
-    for workflow in (pull_request, load(PUBLISH)):
+    for workflow in (pull_request, load(PUBLISH), load(IMPORT)):
         for checkout in uses(workflow, "actions/checkout"):
             assert checkout["with"]["persist-credentials"] is False
 
@@ -486,3 +489,186 @@ def test_the_pull_request_step_annotates_the_broken_line(clone: Clone) -> None:
     assert f"| erreur | `{EDITED_EVENT}` | {line} | 8 |" in summary
     assert "Le site n'a pas été construit" in summary
     assert not (clone.root / "output").exists()  # nothing built, so no preview attached
+
+
+# ---------------------------------------------------------------------------------------
+# The scheduled import: its workflow, and its script run offline with a stand-in for `gh`.
+
+IMPORT_BRANCH = "import/agendas-partenaires"
+IMPORT_NOW = "2027-01-10T12:00:00+01:00"
+IMPORT_SOURCES = """\
+- name: caen-python-meetup
+  kind: ics
+  file: tests/fixtures/partners/meetup.ics
+  licence: Conditions d'utilisation de Meetup
+  attribution: Caen Python Meetup
+  city: caen
+- name: region-normandie
+  kind: openagenda
+  file: tests/fixtures/partners/openagenda
+  licence: Licence Ouverte 2.0
+  attribution: Agenda de la Région Normandie
+  city: caen
+"""
+FAKE_GH = """\
+#!/usr/bin/env bash
+# Records its arguments (one JSON line per call) and a copy of any --body-file.
+set -euo pipefail
+python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" >>"$FAKE_GH_LOG"
+previous=
+for argument in "$@"; do
+    if [ "$previous" = --body-file ]; then cp "$argument" "$FAKE_GH_LOG.body"; fi
+    previous=$argument
+done
+if [ "$1 $2" = "pr list" ]; then printf '%s\\n' "${FAKE_GH_OPEN:-}"; fi
+"""
+
+
+def test_the_import_runs_daily_and_alone_may_write() -> None:
+    workflow = load(IMPORT)
+    on = triggers(workflow)
+    assert set(on) == {"schedule", "workflow_dispatch"}
+    (schedule,) = on["schedule"]
+    minute, hour, *rest = schedule["cron"].split()
+    assert rest == ["*", "*", "*"] and hour.isdigit()
+    assert minute.isdigit() and int(minute) % 15 != 0, "an off-hour minute"
+    assert workflow["permissions"] == {}
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    (checkout,) = uses(workflow, "actions/checkout")
+    assert checkout["with"]["fetch-depth"] == 0
+    assert checkout["with"]["persist-credentials"] is False
+    runs = [step for step in job["steps"] if "run" in step]
+    assert [step["run"] for step in runs] == [
+        "scripts/require-full-history",
+        "scripts/import-pull-request",
+    ]
+    assert runs[1]["env"] == {"GH_TOKEN": "${{ github.token }}"}
+    assert "secrets." not in IMPORT.read_text(encoding="utf-8")
+    # the other workflows never import: the network stays in this job
+    for other in (PULL_REQUEST, PUBLISH):
+        assert "import" not in " ".join(str(s.get("run", "")) for _, s in steps(load(other)))
+
+
+@dataclass
+class ImportRun:
+    returncode: int
+    output: str
+    calls: list[list[str]]
+    body: str
+
+
+@pytest.fixture
+def import_clone(tmp_path: Path) -> Path:
+    """A clone of the working tree whose `origin` is a bare repository beside it, with a
+    sources.yaml reading the recorded feeds of tests/fixtures/partners/."""
+    root = tmp_path / "depot"
+    git(tmp_path, "clone", "--quiet", str(REPO), str(root))
+    for relative in working_tree_files():
+        source = REPO / relative
+        if source.is_file():
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / relative)
+    (root / "content" / "sources.yaml").write_text(IMPORT_SOURCES, encoding="utf-8")
+    git(root, "checkout", "--quiet", "-B", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "--allow-empty", "-m", "Les agendas partenaires")
+    git(tmp_path, "clone", "--quiet", "--bare", str(root), str(tmp_path / "origin.git"))
+    git(root, "remote", "set-url", "origin", str(tmp_path / "origin.git"))
+    fake = tmp_path / "bin" / "gh"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_GH, encoding="utf-8")
+    fake.chmod(0o755)
+    return root
+
+
+def run_import(root: Path, open_pull_request: str = "") -> ImportRun:
+    """scripts/import-pull-request with no network at all (a network namespace of its own
+    when the system allows one; a dead proxy besides) and the stand-in `gh` first on PATH."""
+    log = root.parent / "gh.log"
+    log.unlink(missing_ok=True)
+    (root.parent / "gh.log.body").unlink(missing_ok=True)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "NFTSITE_"))},
+        **GIT_ENV,
+        "PATH": os.pathsep.join([str(root.parent / "bin"), os.environ.get("PATH", "")]),
+        "PYTHON": sys.executable,
+        "PYTHONPATH": "",
+        "NFTSITE_NOW": IMPORT_NOW,
+        "FAKE_GH_LOG": str(log),
+        "FAKE_GH_OPEN": open_pull_request,
+        "GITHUB_ACTIONS": "true",
+        "GH_TOKEN": "jeton-factice",
+        "http_proxy": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+    }
+    isolated = ["unshare", "-rn"] if shutil.which("unshare") and _can_unshare() else []
+    done = subprocess.run(
+        [*isolated, str(root / "scripts" / "import-pull-request")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+        check=False,
+    )
+    calls = [json.loads(line) for line in (log.read_text().splitlines() if log.exists() else [])]
+    body_file = root.parent / "gh.log.body"
+    body = body_file.read_text(encoding="utf-8") if body_file.exists() else ""
+    return ImportRun(done.returncode, done.stdout + done.stderr, calls, body)
+
+
+def _can_unshare() -> bool:
+    return subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0
+
+
+def test_the_import_script_opens_one_pull_request_then_updates_it(import_clone: Path) -> None:
+    root = import_clone
+    first = run_import(root)
+    assert first.returncode == 0, first.output
+    title = "Import des agendas partenaires : 6 nouveaux, 0 modifiés, 0 annulés"
+    assert first.calls == [
+        ["auth", "setup-git"],
+        ["pr", "list", "--head", IMPORT_BRANCH, "--base", "main", "--state", "open",
+         "--json", "number", "--jq", ".[0].number"],
+        ["pr", "create", "--base", "main", "--head", IMPORT_BRANCH, "--title", title,
+         "--body-file", first.calls[2][-1]],
+    ]  # fmt: skip
+    assert not first.body.startswith("#")  # the title line is the title, not the body
+    for section in ("## Nouveaux (6)", "## Doublons possibles (1)", "## Problèmes (0)"):
+        assert section in first.body
+    assert "## Vérification du site (nftsite check)\n\nAucune erreur" in first.body
+    # the branch, pushed to origin: one commit on main, the new files only
+    origin = root.parent / "origin.git"
+    assert git(origin, "log", "--format=%s", f"main..{IMPORT_BRANCH}").splitlines() == [title]
+    changed = git(origin, "diff", "--name-status", f"main...{IMPORT_BRANCH}").splitlines()
+    assert len(changed) == 6
+    assert all(line.startswith("A\tcontent/events/") for line in changed), changed
+    assert git(root, "branch", "--show-current").strip() == "main"
+    assert git(root, "status", "--porcelain") == ""
+
+    # Tomorrow, the same feeds, the pull request still open: it is updated, not doubled.
+    second = run_import(root, open_pull_request="7")
+    assert second.returncode == 0, second.output
+    assert [call[:3] for call in second.calls[1:]] == [
+        ["pr", "list", "--head"],
+        ["pr", "edit", "7"],
+    ]
+    assert second.calls[2][3:6] == ["--title", title, "--body-file"]
+    assert second.body == first.body
+
+    # Merged: the next run finds nothing new and opens nothing.
+    git(root, "merge", "--quiet", "--ff-only", f"origin/{IMPORT_BRANCH}")
+    third = run_import(root)
+    assert third.returncode == 0, third.output
+    assert third.calls == []
+    assert "pas de demande de fusion" in third.output
+
+
+def test_the_import_script_refuses_a_dirty_tree(import_clone: Path) -> None:
+    (import_clone / "content" / "brouillon.md").write_text("x", encoding="utf-8")
+    done = run_import(import_clone)
+    assert done.returncode == 1
+    assert done.calls == []
+    assert "modifications non enregistrées" in done.output

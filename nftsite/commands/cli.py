@@ -198,6 +198,14 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="INSTANT",
         help="l'instant de référence pour « passé » et « à venir », ISO 8601",
     )
+    partners.add_argument(
+        "--summary",
+        type=Path,
+        default=None,
+        metavar="FICHIER",
+        help="écrire aussi dans FICHIER la description de la demande de fusion (Markdown ; "
+        "la première ligne en est le titre)",
+    )
     add_verbosity_options(partners)
     return parser
 
@@ -370,6 +378,10 @@ def run_import(args: argparse.Namespace) -> int:
 
     root = args.root.resolve()
     result = import_sources(root, args.sources, args.now or datetime.now(UTC))
+    if args.summary is not None:
+        from nftsite.partners.summary import pull_request_description
+
+        args.summary.write_text(pull_request_description(result), encoding="utf-8", newline="\n")
     if args.verbosity == QUIET:
         print_problems(result.problems, sys.stderr)
     else:

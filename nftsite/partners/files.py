@@ -100,6 +100,34 @@ def front_matter(text: str) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def changed_fields(before: str, after: str) -> tuple[str, ...]:
+    """The front-matter keys whose value differs (a changed `source:` block by its own
+    keys, `source.updated`), and `texte` when the body does: what a reviewer looks at."""
+    old, new = front_matter(before), front_matter(after)
+    names: list[str] = []
+    for key in sorted(set(old) | set(new), key=str):
+        one, other = old.get(key), new.get(key)
+        if one == other:
+            continue
+        if isinstance(one, dict) and isinstance(other, dict):
+            names += [
+                f"{key}.{sub}"
+                for sub in sorted(set(one) | set(other), key=str)
+                if one.get(sub) != other.get(sub)
+            ]
+        else:
+            names.append(str(key))
+    if _body(before) != _body(after):
+        names.append("texte")
+    return tuple(names)
+
+
+def _body(text: str) -> str:
+    lines = text.split("\n")
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), len(lines))
+    return "\n".join(lines[closing + 1 :])
+
+
 def event_files(events_root: Path) -> list[EventFile]:
     """Every event file of the site, hand-written or imported, in a stable order (any other
     folder of entries is read the same way: the places, for their cities)."""

@@ -66,8 +66,23 @@ def import_sources(root: Path, names: Sequence[str], now: datetime) -> ImportRep
     places = {
         file.slug: str(file.fields.get("city", "")) for file in f.event_files(content_root / PLACES)
     }
-    report.duplicates = find_duplicates(f.event_files(content_root / EVENTS), places, root)
+    files = f.event_files(content_root / EVENTS)
+    report.duplicates = find_duplicates(files, places, root)
+    _describe(report, files, root)
     return report
+
+
+def _describe(report: ImportReport, files: list[f.EventFile], root: Path) -> None:
+    """Titles and uids of the files the report names, for the pull request's description."""
+    named = set(report.new + report.updated + report.cancelled)
+    named |= {path for path, _ in report.kept}
+    duplicates = {path for pair in report.duplicates for path in pair}
+    for file in files:
+        shown = file.path.relative_to(root).as_posix()
+        if shown in named | duplicates:
+            report.titles[shown] = str(file.fields.get("title", ""))
+        if shown in duplicates and file.fields.get("uid"):
+            report.uids[shown] = str(file.fields["uid"])
 
 
 class _Run:
@@ -163,6 +178,7 @@ class _Run:
         if self.check(existing.path, text) is None:
             return
         self.write(existing.path, text)
+        self.report.changes[self.shown(existing.path)] = f.changed_fields(existing.text, text)
         became_cancelled = record.status == "cancelled" and existing.status != "cancelled"
         (self.report.cancelled if became_cancelled else self.report.updated).append(
             self.shown(existing.path)

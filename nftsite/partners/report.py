@@ -26,6 +26,12 @@ class ImportReport:
     problems: Problems = field(default_factory=Problems)
     attempted: bool = False
     """False when sources.yaml (or the command) stopped the import before any source."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """The event's title for each file named above: what a reviewer recognises."""
+    changes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each updated file, the fields whose value changed (`texte` for the body)."""
+    uids: dict[str, str] = field(default_factory=dict)
+    """The `uid` of each duplicate candidate: what `duplicate_of` takes."""
 
     @property
     def changed(self) -> bool:

@@ -15,7 +15,16 @@ from urllib.parse import quote_plus
 
 from nftsite.core import urls
 from nftsite.link.site import Site
-from nftsite.model.models import Event, Page, Place, PressRelease, SiteConfig, Startup, Status
+from nftsite.model.models import (
+    Event,
+    ImportOrigin,
+    Page,
+    Place,
+    PressRelease,
+    SiteConfig,
+    Startup,
+    Status,
+)
 from nftsite.model.recurrence import duration
 from nftsite.render.calendars import event_location
 from nftsite.render.date_wording import format_day, format_day_range, format_span, zone_label
@@ -41,6 +50,19 @@ class PlaceRef:
     url: str | None
     address: str
     map_url: str
+
+
+@dataclass(frozen=True)
+class OriginView:
+    """« Source : <agenda>, mis à jour le <date> » and the licence of an imported event: what
+    the partner's licence asks us to show (docs/guide-contenu.md)."""
+
+    attribution: str
+    url: str | None
+    updated: str
+    """'12 décembre 2026', in the site's zone; '' when the source gives no date."""
+    updated_iso: str
+    licence: str
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,8 @@ class EventView:
     ics_url: str
     google_url: str
     outlook_url: str
+    origin: OriginView | None = None
+    """Set on an event `nftsite import` wrote, from its `source:` block."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +251,21 @@ def event_view(event: Event, site: Site, next_dates: tuple[str, ...]) -> EventVi
         is_recurring=event.recurrence is not None,
         next_dates=next_dates,
         **add_to_calendar_links(event, site),
+        origin=origin_view(event.origin, config) if event.origin else None,
+    )
+
+
+def origin_view(origin: ImportOrigin, config: SiteConfig) -> OriginView:
+    updated = origin.updated
+    if isinstance(updated, datetime) and updated.tzinfo is not None:
+        updated = updated.astimezone(config.timezone)
+    day = updated.date() if isinstance(updated, datetime) else updated
+    return OriginView(
+        attribution=origin.attribution or origin.name,
+        url=origin.url,
+        updated=format_day(day, weekday=False) if day else "",
+        updated_iso=day.isoformat() if day else "",
+        licence=origin.licence or "",
     )
 
 
