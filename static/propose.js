@@ -61,7 +61,7 @@
 
   var errorFields = {
     title: ["p-title"], start: ["p-start-date", "p-start-time"], end: ["p-end-date", "p-end-time"],
-    city: ["p-city"], registration: ["p-registration"], themes: []
+    city: ["p-city"], place: ["p-place"], registration: ["p-registration"], themes: []
   };
 
   function showErrors(errors) {
@@ -108,7 +108,13 @@
     }
     if (!city) { errors.city = "Choisissez la ville de l'événement."; }
     else if (options("p-city").indexOf(city) < 0) { errors.city = "Choisissez une ville de la liste."; }
-    if (place && options("p-place").indexOf(place) < 0) { errors.city = "Choisissez un lieu de la liste."; }
+    if (place) {
+      var chosen = Array.prototype.filter.call(field("p-place").options, function (o) { return o.value === place; })[0];
+      if (!chosen) { errors.place = "Choisissez un lieu de la liste."; }
+      else if (city && !errors.city && chosen.getAttribute("data-city") !== city) {
+        errors.place = "Ce lieu n'est pas dans la ville choisie : corrigez la ville ou le lieu.";
+      }
+    }
     var knownThemes = Array.prototype.map.call(form.querySelectorAll("input[name=themes]"), function (box) { return box.value; });
     if (themes.some(function (theme) { return knownThemes.indexOf(theme) < 0; })) { errors.themes = "Choisissez des thèmes de la liste."; }
     if (registration && !isWebAddress(registration)) {

@@ -79,8 +79,8 @@ def submit(browser: DevTools, session: str) -> dict[str, Any]:
                 github_hidden: document.getElementById('proposer-github-item').hidden,
                 mail: document.getElementById('proposer-courriel').href,
                 status: text('proposer-erreurs'),
-                errors: Object.fromEntries(['title', 'start', 'end', 'city', 'registration',
-                  'themes'].map(n => [n, text('p-' + n + '-erreur')])),
+                errors: Object.fromEntries(['title', 'start', 'end', 'city', 'place',
+                  'registration', 'themes'].map(n => [n, text('p-' + n + '-erreur')])),
                 invalid: [...document.querySelectorAll('[aria-invalid=true]')].map(e => e.id),
                 focused: document.activeElement.id,
               };
@@ -229,11 +229,20 @@ def test_a_wrong_input_shows_french_errors_tied_to_their_fields(
     )
     assert live == "polite"
 
-    # corrected, the same form gives a file
+    # a place in another city than the chosen one
     type_into(browser, session, "p-title", "Café numérique")
     set_value(browser, session, "p-end-date", "2027-03-18")
     set_value(browser, session, "p-city", "rouen")
+    set_value(browser, session, "p-place", "mri-caen")
     set_value(browser, session, "p-registration", "")
+    shown = submit(browser, session)
+    assert shown["errors"]["place"] == (
+        "Ce lieu n'est pas dans la ville choisie : corrigez la ville ou le lieu."
+    )
+    assert shown["invalid"] == ["p-place"], shown
+
+    # corrected, the same form gives a file
+    set_value(browser, session, "p-place", "seine-innopolis")
     shown = submit(browser, session)
     assert not shown["result_hidden"] and shown["invalid"] == [], shown
     assert 'title: "Café numérique"' in shown["file"]

@@ -138,6 +138,8 @@ class Choice:
 
     value: str
     label: str
+    city: str = ""
+    """A place's city, so that the form can tell when the place and the city disagree."""
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,11 @@ def plan_propose(planner: Planner) -> None:
         cities=tuple(Choice(slug, name) for slug, name in config.cities.items()),
         themes=tuple(Choice(slug, theme.name) for slug, theme in config.themes.items()),
         places=tuple(
-            Choice(place.slug, f"{place.name} ({config.cities.get(place.city, place.city)})")
+            Choice(
+                place.slug,
+                f"{place.name} ({config.cities.get(place.city, place.city)})",
+                place.city,
+            )
             for place in sorted(site.places, key=lambda place: place.name)
         ),
         new_file_url=new_file_url(config.repository, folder) if config.repository else "",
