@@ -69,6 +69,37 @@ def published_at(config: SiteConfig, base_url: str | None) -> SiteConfig:
     return replace(config, base_url=base_url, declared_base_url=config.base_url)
 
 
+REPOSITORY = re.compile(
+    r"https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?(?:/tree/([A-Za-z0-9_./-]+?))?/?"
+)
+"""A GitHub repository's page, as copied from the browser: `https://github.com/owner/name`,
+or `…/tree/branch` for a branch other than `main`."""
+
+
+def parse_repository(ctx: f.FieldContext) -> str | None:
+    text = f.scalar_text(ctx)
+    if text is None:
+        return None
+    if not REPOSITORY.fullmatch(text):
+        ctx.error(
+            f"« {text} » n'est pas l'adresse d'un dépôt GitHub",
+            "copiez l'adresse de la page du dépôt, par exemple "
+            "https://github.com/normandyfrenchtech/site (ou …/tree/nom-de-branche)",
+        )
+        return None
+    return text.rstrip("/")
+
+
+def new_file_url(repository: str, folder: str) -> str:
+    """GitHub's "new file" page in `folder` of the repository's branch, to which a form
+    appends the file's name and content: `https://github.com/o/r/new/main/content/events/`."""
+    match = REPOSITORY.fullmatch(repository)
+    if match is None:
+        raise ValueError(f"not a GitHub repository address: {repository!r}")
+    owner, name, branch = match.groups()
+    return f"https://github.com/{owner}/{name}/new/{branch or 'main'}/{folder.strip('/')}/"
+
+
 def parse_language(ctx: f.FieldContext) -> str | None:
     text = f.scalar_text(ctx)
     if text is None:
@@ -194,6 +225,12 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("themes", parse_themes, "les thèmes : identifiant: nom", required=True),
     FieldSpec("navigation", parse_records(NAV_FIELDS, NavItem), "le menu principal"),
     FieldSpec("figures", parse_records(FIGURE_FIELDS, Figure), "chiffres clés de l'accueil"),
+    FieldSpec(
+        "repository",
+        parse_repository,
+        "adresse du dépôt GitHub du site, pour « Proposer un événement »",
+        example="https://github.com/normandyfrenchtech/site",
+    ),
 )
 
 

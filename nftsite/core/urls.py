@@ -18,6 +18,8 @@ STATIC = "/static/"
 """The folder of the site's own stylesheet and icons."""
 AGENDA = "/agenda/"
 ARCHIVES = "/agenda/archives/"
+PROPOSE = "/agenda/proposer/"
+"""« Proposer un événement »: the form that composes an event file for the comms team."""
 STARTUPS = "/startups/"
 PLACES = "/lieux/"
 PRESS = "/presse/"
@@ -126,7 +128,7 @@ def site_urls(cities: Iterable[str], themes: Iterable[str]) -> list[str]:
     (whose folders, MEDIA and STATIC, are listed): the pages no entry may take."""
     found = [
         HOME, NOT_FOUND, SITEMAP, ROBOTS, HOST_HEADERS, MEDIA, STATIC,
-        AGENDA, ARCHIVES, SUBSCRIBE, CALENDAR_FEED, AGENDA_RSS,
+        AGENDA, ARCHIVES, PROPOSE, SUBSCRIBE, CALENDAR_FEED, AGENDA_RSS,
         STARTUPS, PLACES, PRESS, PRESS_RSS, PRESS_ATOM,
     ]  # fmt: skip
     for city in cities:

@@ -82,6 +82,9 @@ class SiteConfig:
     feed_past_months: int = 12
     """How far back the feeds reach; the site itself keeps the whole archive."""
     source: Source | None = None
+    repository: str = ""
+    """The GitHub page of the site's repository (`https://github.com/owner/name`, or
+    `…/tree/branch`), or '': where « Proposer un événement » opens a new file."""
     declared_base_url: str = ""
     """site.yaml's own base_url when a build is published elsewhere (`--base-url`), else ''."""
 

@@ -133,6 +133,43 @@ class AgendaPage(PageContext):
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One option of a list the proposal form offers (a city, a theme, a place)."""
+
+    value: str
+    label: str
+    city: str = ""
+    """A place's city, so that the form can tell when the place and the city disagree."""
+
+
+@dataclass(frozen=True)
+class ProposedField:
+    """A field of an event as « Proposer un événement » asks for it: its name in the file,
+    its French label and what it holds (the schema's own help)."""
+
+    name: str
+    label: str
+    help: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class ProposePage(PageContext):
+    """« Proposer un événement »: what to send, and a form (static/propose.js) that writes it
+    as an event file; the lists are the site's, written here by the build."""
+
+    template: ClassVar[str] = "propose.html"
+    fields: tuple[ProposedField, ...]
+    cities: tuple[Choice, ...]
+    themes: tuple[Choice, ...]
+    places: tuple[Choice, ...]
+    new_file_url: str
+    """GitHub's "new file" page in the events folder, or '' when site.yaml names no repository."""
+    uid_host: str
+    """The host a new event's uid is named after, as `nftsite new` names it."""
+
+
+@dataclass(frozen=True)
 class ArchivesPage(PageContext):
     template: ClassVar[str] = "archives.html"
     groups: tuple[Group, ...]
@@ -223,6 +260,7 @@ PAGE_CLASSES: tuple[type[PageContext], ...] = (
     SubscribePage,
     AgendaPage,
     ArchivesPage,
+    ProposePage,
     EventPage,
     StartupsPage,
     StartupPage,

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
+from urllib.parse import urlsplit
 
+from nftsite.content.config import new_file_url
+from nftsite.content.kinds import kind_named
+from nftsite.content.schema import EVENT_FIELDS
 from nftsite.core import urls
 from nftsite.core.cache import Cache
+from nftsite.core.folders import CONTENT_FOLDER
 from nftsite.link.facets import Facet
 from nftsite.link.site import Site
 from nftsite.model.models import Event
@@ -21,6 +26,7 @@ from nftsite.render.markdown import RenderedBody
 from nftsite.render.pages import (
     AgendaPage,
     ArchivesPage,
+    Choice,
     ContentPage,
     EventPage,
     HomePage,
@@ -30,6 +36,8 @@ from nftsite.render.pages import (
     PlacesPage,
     PressListPage,
     PressPage,
+    ProposedField,
+    ProposePage,
     RedirectPage,
     StartupPage,
     StartupsPage,
@@ -62,6 +70,7 @@ def plan_pages(
     planner = Planner(site, bodies, now, media_sizes, cache)
     plan_home(planner)
     plan_agenda(planner)
+    plan_propose(planner)
     plan_startups(planner)
     plan_places(planner)
     plan_press(planner)
@@ -142,6 +151,55 @@ def plan_agenda(planner: Planner) -> None:
         )
         shown = EventPage(event=view, is_past=not planner.is_upcoming(event))
         planner.add(view.url, shown, meta, event.source)
+
+
+PROPOSED_FIELDS = (
+    ("title", "Titre"),
+    ("start", "Début"),
+    ("end", "Fin"),
+    ("city", "Ville"),
+    ("place", "Lieu"),
+    ("themes", "Thèmes"),
+    ("organizer", "Organisateur"),
+    ("registration", "Inscription"),
+)
+"""The event fields « Proposer un événement » asks for (those `nftsite new` documents that
+a proposer knows), with their French labels; what each holds is the schema's help."""
+PROPOSAL_REQUIRED = {"title", "start", "city"}
+"""What the form insists on: the schema's required fields, and the city, so that the
+event is listed where it happens."""
+
+
+def plan_propose(planner: Planner) -> None:
+    site = planner.site
+    config = site.config
+    specs = {spec.name: spec for spec in EVENT_FIELDS}
+    folder = f"{CONTENT_FOLDER}/{kind_named('event').folder}"
+    page = ProposePage(
+        fields=tuple(
+            ProposedField(name, label, specs[name].help, name in PROPOSAL_REQUIRED)
+            for name, label in PROPOSED_FIELDS
+        ),
+        cities=tuple(Choice(slug, name) for slug, name in config.cities.items()),
+        themes=tuple(Choice(slug, theme.name) for slug, theme in config.themes.items()),
+        places=tuple(
+            Choice(
+                place.slug,
+                f"{place.name} ({config.cities.get(place.city, place.city)})",
+                place.city,
+            )
+            for place in sorted(site.places, key=lambda place: place.name)
+        ),
+        new_file_url=new_file_url(config.repository, folder) if config.repository else "",
+        uid_host=urlsplit(config.home_url).hostname or "",
+    )
+    meta = planner.meta(
+        "Proposer un événement",
+        urls.PROPOSE,
+        "Proposer un événement pour l'agenda numérique normand.",
+        breadcrumbs=(Link("Agenda", urls.AGENDA),),
+    )
+    planner.add(urls.PROPOSE, page, meta)
 
 
 def plan_startups(planner: Planner) -> None:

@@ -22,6 +22,7 @@ FIXED_ROUTES: list[tuple[str, str, str]] = [
     ("HOST_HEADERS", "/_headers", "_headers"),
     ("AGENDA", "/agenda/", "agenda/index.html"),
     ("ARCHIVES", "/agenda/archives/", "agenda/archives/index.html"),
+    ("PROPOSE", "/agenda/proposer/", "agenda/proposer/index.html"),
     ("STARTUPS", "/startups/", "startups/index.html"),
     ("PLACES", "/lieux/", "lieux/index.html"),
     ("PRESS", "/presse/", "presse/index.html"),
@@ -139,7 +140,7 @@ def test_the_pages_no_entry_may_take() -> None:
     """site_urls: every page of the site besides entries, with each city's and theme's."""
     assert urls.site_urls(["caen"], ["smart-city"]) == [
         "/", "/404.html", "/sitemap.xml", "/robots.txt", "/_headers", "/media/", "/static/",
-        "/agenda/", "/agenda/archives/", "/abonnement/", "/agenda.ics", "/agenda/rss.xml",
+        "/agenda/", "/agenda/archives/", "/agenda/proposer/", "/abonnement/", "/agenda.ics", "/agenda/rss.xml",
         "/startups/", "/lieux/", "/presse/", "/presse/rss.xml", "/presse/atom.xml",
         "/agenda/ville/caen/", "/agenda/ville/caen.ics", "/startups/ville/caen/",
         "/agenda/theme/smart-city/", "/agenda/theme/smart-city.ics", "/startups/theme/smart-city/",
