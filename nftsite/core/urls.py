@@ -78,6 +78,35 @@ def theme_startups_url(theme: str) -> str:
     return f"{STARTUPS}theme/{theme}/"
 
 
+AGENDA_CHOICE = f"{AGENDA}choix/"
+STARTUPS_CHOICE = f"{STARTUPS}choix/"
+ANY = "tout"
+"""The segment of a combination URL for a facet left open (every city, theme or period)."""
+PERIODS = ("cette-semaine", "ce-mois-ci", "plus-tard")
+"""The agenda's periods, in order: until Sunday night, until the month's end, after it."""
+
+
+def agenda_choice_url(city: str | None, theme: str | None, period: str | None) -> str:
+    """A city × theme × period combination of the agenda. One facet alone keeps the page it
+    always had (`/agenda/ville/caen/`); none at all is the agenda itself; any other mix is
+    `/agenda/choix/{city|tout}/{theme|tout}/{period|tout}/`."""
+    if period is None and (city is None or theme is None):
+        if city is not None:
+            return city_agenda_url(city)
+        return theme_agenda_url(theme) if theme is not None else AGENDA
+    return f"{AGENDA_CHOICE}{city or ANY}/{theme or ANY}/{period or ANY}/"
+
+
+def startups_choice_url(city: str | None, theme: str | None) -> str:
+    """A city × theme combination of the directory, on the same rule:
+    `/startups/choix/{city}/{theme}/` when both are chosen."""
+    if city is None or theme is None:
+        if city is not None:
+            return city_startups_url(city)
+        return theme_startups_url(theme) if theme is not None else STARTUPS
+    return f"{STARTUPS_CHOICE}{city}/{theme}/"
+
+
 def media_url(relative_path: str) -> str:
     """`media/logos/x.svg` (as written in content) -> `/media/logos/x.svg`."""
     return "/" + quote(relative_path.lstrip("/"))
@@ -135,6 +164,7 @@ def site_urls(cities: Iterable[str], themes: Iterable[str]) -> list[str]:
         found += [city_agenda_url(city), city_calendar_url(city), city_startups_url(city)]
     for theme in themes:
         found += [theme_agenda_url(theme), theme_calendar_url(theme), theme_startups_url(theme)]
+    found += [AGENDA_CHOICE, STARTUPS_CHOICE]
     return found
 
 

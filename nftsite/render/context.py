@@ -217,7 +217,8 @@ class Planner:
             else:
                 start, when = event.start, self.events[event.slug].when
             day = start.astimezone(event.timezone).date() if isinstance(start, datetime) else start
-            items.append(AgendaItem(self.events[event.slug], when, day))
+            ends = event.ends_at().isoformat() if upcoming and event.recurrence is None else ""
+            items.append(AgendaItem(self.events[event.slug], when, day, ends))
         return tuple(sorted(items, key=lambda item: (item.day, item.event.slug)))
 
     def upcoming(self, events: Iterable[Event]) -> tuple[AgendaItem, ...]:

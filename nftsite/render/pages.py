@@ -18,6 +18,7 @@ from markupsafe import Markup
 from nftsite.content.kinds import kind_named
 from nftsite.core import urls
 from nftsite.model.models import Figure, Source, Theme
+from nftsite.render.placemap import PlacesMap
 from nftsite.render.subscriptions import CalendarFeedView
 from nftsite.render.views import EventView, Link, PageView, PlaceView, PressView, StartupView
 
@@ -64,6 +65,9 @@ class AgendaItem:
     event: EventView
     when: str
     day: date
+    ends: str = ""
+    """The ISO instant this occurrence is over (`data-ends`, read by static/upcoming.js);
+    empty for a recurring event, whose later dates the page cannot know."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,38 @@ class Filters:
 
     cities: tuple[Link, ...]
     themes: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    """One value of a facet as a combination page offers it: with how many entries it
+    would list; `url` is empty when that would be none (the option is then not a link)."""
+
+    label: str
+    url: str
+    count: int
+    current: bool
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    """A facet (« Ville », « Thème », « Période ») and its options, « Toutes » first."""
+
+    label: str
+    options: tuple[FacetOption, ...]
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The combined facets of a listing page, and what to offer when it lists nothing:
+    the nearest non-empty combinations and, for one city, its feed."""
+
+    groups: tuple[FacetGroup, ...]
+    count: int
+    nearest: tuple[Link, ...] = ()
+    feed: Link | None = None
+    period: str = ""
+    """The period slug this page is cut to (`data-period`, for static/upcoming.js)."""
 
 
 def list_template(kind: str) -> str:
@@ -111,6 +147,8 @@ class HomePage(PageContext):
     themes: tuple[Theme, ...]
     figures: tuple[Figure, ...]
     cities: Mapping[str, str]
+    theme_urls: Mapping[str, str]
+    """Each theme card's target: a page that lists something (`plan.home_theme_urls`)."""
     """City names by slug, for the city that carries each theme."""
 
 
@@ -130,6 +168,7 @@ class AgendaPage(PageContext):
     groups: tuple[Group, ...]
     feed: CalendarFeedView
     filters: Filters
+    choices: Choices | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +220,9 @@ class EventPage(PageContext):
     shows_body: ClassVar[bool] = True
     event: EventView
     is_past: bool
+    ends: str = ""
+    """The ISO instant the event is over (one-off events only): static/upcoming.js hides
+    « Ajouter à mon agenda » once it has passed, between two builds."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +234,7 @@ class StartupsPage(PageContext):
     scope: Link | None
     startups: tuple[StartupView, ...]
     filters: Filters
+    choices: Choices | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +248,7 @@ class StartupPage(PageContext):
 class PlacesPage(PageContext):
     template: ClassVar[str] = list_template("place")
     places: tuple[PlaceView, ...]
+    map: PlacesMap | None = None
 
 
 @dataclass(frozen=True)

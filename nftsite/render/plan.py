@@ -6,6 +6,7 @@ only lay it out.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ from nftsite.render.calendars import calendar_feeds
 from nftsite.render.context import Planner, by_month, by_year
 from nftsite.render.markdown import RenderedBody
 from nftsite.render.pages import (
+    AgendaItem,
     AgendaPage,
     ArchivesPage,
     Choice,
@@ -43,6 +45,8 @@ from nftsite.render.pages import (
     StartupsPage,
     SubscribePage,
 )
+from nftsite.render.placemap import places_map
+from nftsite.render.selections import PERIOD_NAMES, Combinations, period_of
 from nftsite.render.views import Link, PageView, StartupView, page_view
 
 HOME_EVENTS = 4
@@ -91,9 +95,64 @@ def plan_home(planner: Planner) -> None:
         themes=tuple(config.themes.values()),
         figures=config.figures,
         cities=config.cities,
+        theme_urls=home_theme_urls(planner),
     )
     meta = planner.meta(config.title, urls.HOME, structured_data=(jsonld.organization(config),))
     planner.add(urls.HOME, page, meta)
+
+
+def home_theme_urls(planner: Planner) -> dict[str, str]:
+    """Where each theme's card leads: its startups, else its agenda, else the directory, so
+    that no card leads to an empty page."""
+    found = {}
+    for facet in planner.site.facets.themes:
+        if facet.startups:
+            found[facet.slug] = facet.startups_url
+        elif planner.upcoming(facet.events):
+            found[facet.slug] = facet.agenda_url
+        else:
+            found[facet.slug] = urls.STARTUPS
+    return found
+
+
+def agenda_combinations(planner: Planner) -> Combinations:
+    """The upcoming events by city, theme and period (cut from `now`)."""
+    site, config = planner.site, planner.site.config
+    by_slug = {event.slug: event for event in site.events}
+    entries = []
+    for item in planner.upcoming(site.events):
+        event = by_slug[item.event.slug]
+        city = site.city_of(event)
+        period = period_of(item.day, planner.now, config.timezone)
+        slugs = (frozenset({city} if city else ()), frozenset(event.themes), frozenset({period}))
+        entries.append((item, slugs))
+    facets = [
+        ("Ville", dict(config.cities)),
+        ("Thème", {slug: theme.name for slug, theme in config.themes.items()}),
+        ("Période", PERIOD_NAMES),
+    ]
+    return Combinations(facets, entries, lambda key: urls.agenda_choice_url(*key))
+
+
+def plan_agenda_choices(
+    planner: Planner, combos: Combinations, page: AgendaPage, filters_home: Link
+) -> None:
+    """The combination pages of the agenda: one per non-empty mix of facets."""
+    for key in combos.lists:
+        url = combos.url_of(key)
+        if not url.startswith(urls.AGENDA_CHOICE) or not combos.count(key):
+            continue
+        items = tuple(i for i in combos.lists[key] if isinstance(i, AgendaItem))
+        names = combos.describe(key).rsplit(" (", 1)[0]
+        shown = replace(
+            page,
+            heading=f"Agenda : {names}",
+            scope=None,
+            groups=by_month(items),
+            choices=combos.choices(key, period_index=2),
+        )
+        meta = planner.meta(f"Agenda : {names}", url, breadcrumbs=(filters_home,))
+        planner.add(url, shown, meta)
 
 
 def plan_agenda(planner: Planner) -> None:
@@ -111,17 +170,21 @@ def plan_agenda(planner: Planner) -> None:
             breadcrumbs=(home,),
         ),
     )
+    combos = agenda_combinations(planner)
+    agenda = AgendaPage(
+        heading="Agenda",
+        scope=None,
+        groups=by_month(planner.upcoming(site.events)),
+        feed=feeds[urls.CALENDAR_FEED],
+        filters=filters,
+        choices=combos.choices((None, None, None), period_index=2),
+    )
     planner.add(
         urls.AGENDA,
-        AgendaPage(
-            heading="Agenda",
-            scope=None,
-            groups=by_month(planner.upcoming(site.events)),
-            feed=feeds[urls.CALENDAR_FEED],
-            filters=filters,
-        ),
+        agenda,
         planner.meta("Agenda", urls.AGENDA, "Les prochains événements du numérique en Normandie."),
     )
+    plan_agenda_choices(planner, combos, agenda, home)
     planner.add(
         urls.ARCHIVES,
         ArchivesPage(by_year(planner.past(site.events))),
@@ -129,12 +192,17 @@ def plan_agenda(planner: Planner) -> None:
     )
     for facet in site.facets:
         url = facet.agenda_url
+        key = (facet.slug, None, None) if facet.kind == "city" else (None, facet.slug, None)
+        choices = combos.choices(key, period_index=2)
+        if facet.kind == "city" and not choices.count:
+            choices = replace(choices, feed=Link(f"Le flux {facet.name}", facet.calendar_url))
         page = AgendaPage(
             heading=scoped(SCOPED_HEADING, "Agenda", facet),
             scope=Link(facet.name, url),
             groups=by_month(planner.upcoming(facet.events)),
             feed=feeds[facet.calendar_url],
             filters=filters,
+            choices=choices,
         )
         meta = planner.meta(scoped(SCOPED_TITLE, "Agenda", facet), url, breadcrumbs=(home,))
         planner.add(url, page, meta)
@@ -149,7 +217,8 @@ def plan_agenda(planner: Planner) -> None:
             image=view.image,
             og_type="article",
         )
-        shown = EventPage(event=view, is_past=not planner.is_upcoming(event))
+        ends = event.ends_at().isoformat() if event.recurrence is None else ""
+        shown = EventPage(event=view, is_past=not planner.is_upcoming(event), ends=ends)
         planner.add(view.url, shown, meta, event.source)
 
 
@@ -206,23 +275,50 @@ def plan_startups(planner: Planner) -> None:
     site = planner.site
     home = Link("Startups", urls.STARTUPS)
     filters = planner.filters(lambda facet: facet.startups_url)
+    config = site.config
+    combos = Combinations(
+        [
+            ("Ville", dict(config.cities)),
+            ("Thème", {slug: theme.name for slug, theme in config.themes.items()}),
+        ],
+        [
+            (planner.startups[s.slug], (frozenset({s.city}), frozenset(s.themes)))
+            for s in site.startups
+        ],
+        lambda key: urls.startups_choice_url(*key),
+    )
+    directory = StartupsPage(
+        heading="Startups",
+        scope=None,
+        startups=tuple(planner.startups.values()),
+        filters=filters,
+        choices=combos.choices((None, None)),
+    )
     planner.add(
         urls.STARTUPS,
-        StartupsPage(
-            heading="Startups",
-            scope=None,
-            startups=tuple(planner.startups.values()),
-            filters=filters,
-        ),
+        directory,
         planner.meta("Startups", urls.STARTUPS, "L'annuaire des startups normandes."),
     )
+    for key in combos.lists:
+        url = combos.url_of(key)
+        if url.startswith(urls.STARTUPS_CHOICE) and combos.count(key):
+            names = combos.describe(key).rsplit(" (", 1)[0]
+            shown = replace(
+                directory,
+                heading=f"Startups : {names}",
+                startups=tuple(s for s in combos.lists[key] if isinstance(s, StartupView)),
+                choices=combos.choices(key),
+            )
+            planner.add(url, shown, planner.meta(f"Startups : {names}", url, breadcrumbs=(home,)))
     for facet in site.facets:
         url = facet.startups_url
+        key = (facet.slug, None) if facet.kind == "city" else (None, facet.slug)
         page = StartupsPage(
             heading=scoped(SCOPED_HEADING, "Startups", facet),
             scope=Link(facet.name, url),
             startups=tuple(planner.startups[s.slug] for s in facet.startups),
             filters=filters,
+            choices=combos.choices(key),
         )
         meta = planner.meta(scoped(SCOPED_TITLE, "Startups", facet), url, breadcrumbs=(home,))
         planner.add(url, page, meta)
@@ -244,7 +340,10 @@ def plan_places(planner: Planner) -> None:
     home = Link("Lieux", urls.PLACES)
     planner.add(
         urls.PLACES,
-        PlacesPage(tuple(planner.places.values())),
+        PlacesPage(
+            tuple(planner.places.values()),
+            places_map(planner.places.values(), upcoming_at(planner)),
+        ),
         planner.meta("Lieux", urls.PLACES, "Totems, cantines et espaces de coworking."),
     )
     events_at: dict[str, list[Event]] = {}
@@ -273,6 +372,15 @@ def plan_places(planner: Planner) -> None:
             startups=tuple(hosted.get(place.slug, ())),
         )
         planner.add(view.url, page, meta, place.source)
+
+
+def upcoming_at(planner: Planner) -> dict[str, int]:
+    """How many upcoming events each place hosts (for the map's markers)."""
+    found: dict[str, int] = {}
+    for event in planner.site.events:
+        if event.place is not None and planner.is_upcoming(event):
+            found[event.place] = found.get(event.place, 0) + 1
+    return found
 
 
 def plan_press(planner: Planner) -> None:

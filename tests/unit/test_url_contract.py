@@ -73,6 +73,28 @@ def test_routes(route: Callable[[str], str], argument: str, url: str, path: str)
     assert urls.output_path(url) == path
 
 
+CHOICE_ROUTES: list[tuple[Callable[..., str], tuple[str | None, ...], str]] = [
+    # (route, its facets: city, theme[, period], public URL). One facet alone keeps its page.
+    (urls.agenda_choice_url, (None, None, None), "/agenda/"),
+    (urls.agenda_choice_url, ("caen", None, None), "/agenda/ville/caen/"),
+    (urls.agenda_choice_url, (None, "smart-city", None), "/agenda/theme/smart-city/"),
+    (urls.agenda_choice_url, ("caen", "smart-city", None), "/agenda/choix/caen/smart-city/tout/"),
+    (urls.agenda_choice_url, (None, None, "cette-semaine"), "/agenda/choix/tout/tout/cette-semaine/"),
+    (urls.agenda_choice_url, ("rouen", "smart-industry", "plus-tard"), "/agenda/choix/rouen/smart-industry/plus-tard/"),
+    (urls.agenda_choice_url, ("le-havre", None, "ce-mois-ci"), "/agenda/choix/le-havre/tout/ce-mois-ci/"),
+    (urls.startups_choice_url, (None, None), "/startups/"),
+    (urls.startups_choice_url, ("rouen", None), "/startups/ville/rouen/"),
+    (urls.startups_choice_url, (None, "smart-port"), "/startups/theme/smart-port/"),
+    (urls.startups_choice_url, ("caen", "smart-city"), "/startups/choix/caen/smart-city/"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("route", "facets", "url"), CHOICE_ROUTES)
+def test_choice_routes(route: Callable[..., str], facets: tuple[str | None, ...], url: str) -> None:
+    assert route(*facets) == url
+    assert urls.output_path(url) == url.lstrip("/") + "index.html"
+
+
 def test_every_route_function_is_in_the_table() -> None:
     """A new route in urls.py must be written into the contract above."""
     public = {
@@ -80,7 +102,7 @@ def test_every_route_function_is_in_the_table() -> None:
         for name, value in vars(urls).items()
         if callable(value) and name.endswith("_url") and value.__module__ == urls.__name__
     }
-    assert public == {route.__name__ for route, *_ in ROUTES}
+    assert public == {route.__name__ for route, *_ in ROUTES + CHOICE_ROUTES}
 
 
 # --- where a site published under a sub-path puts its links -------------------------------
@@ -144,6 +166,7 @@ def test_the_pages_no_entry_may_take() -> None:
         "/startups/", "/lieux/", "/presse/", "/presse/rss.xml", "/presse/atom.xml",
         "/agenda/ville/caen/", "/agenda/ville/caen.ics", "/startups/ville/caen/",
         "/agenda/theme/smart-city/", "/agenda/theme/smart-city.ics", "/startups/theme/smart-city/",
+        "/agenda/choix/", "/startups/choix/",
     ]  # fmt: skip
 
 
