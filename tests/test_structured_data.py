@@ -14,8 +14,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
