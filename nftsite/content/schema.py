@@ -91,7 +91,9 @@ EVENT_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("online", f.parse_url, "adresse de la diffusion en ligne"),
     FieldSpec(
-        "organizer", f.parse_text, "l'organisateur : un nom, ou le nom de fichier d'une startup"
+        "organizer",
+        f.parse_text,
+        "l'organisateur : un nom, ou le nom de fichier d'une startup ou d'un lieu",
     ),
     THEMES,
     TAGS,

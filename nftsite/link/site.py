@@ -257,7 +257,7 @@ class _Linker:
         )
 
     def check_organizer(self, event: Event, organizer: str) -> None:
-        if not SLUG_PATTERN.match(organizer) or organizer in self.startups:
+        if not SLUG_PATTERN.match(organizer) or organizer in self.startups | self.places:
             return
         guess = did_you_mean(organizer, self.startups)
         if guess:

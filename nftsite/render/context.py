@@ -16,6 +16,7 @@ from nftsite.link.facets import Facet
 from nftsite.link.site import Site
 from nftsite.model.models import Event, Place, SiteConfig, Source
 from nftsite.model.recurrence import upcoming_occurrences
+from nftsite.render import jsonld
 from nftsite.render.calendars import CalendarFeed
 from nftsite.render.date_wording import format_month
 from nftsite.render.markdown import RenderedBody
@@ -34,6 +35,7 @@ from nftsite.render.views import (
     Link,
     event_view,
     event_when,
+    organizer_entry,
     place_view,
     press_view,
     startup_view,
@@ -113,7 +115,7 @@ class Planner:
         if event.recurrence is not None:
             starts = upcoming_occurrences(event, self.now, NEXT_DATES)
             next_dates = tuple(event_when(event, start) for start in starts)
-        organizer = self.site.startup(event.organizer) if event.organizer else None
+        organizer = organizer_entry(event.organizer, self.site)
         inputs = (event, self._place(event.place), organizer, self.site.config, next_dates)
         return self.cache.memo(
             "event-view", inputs, partial(event_view, event, self.site, next_dates)
@@ -135,6 +137,9 @@ class Planner:
     ) -> PageMeta:
         config = self.site.config
         full_title = title if title == config.title else f"{title} — {config.title}"
+        if breadcrumbs:
+            # The breadcrumb base.html shows, for search engines too.
+            structured_data = (*structured_data, jsonld.breadcrumb_list(config, breadcrumbs))
         return PageMeta(
             full_title,
             description or config.description,
@@ -153,7 +158,7 @@ class Planner:
         title: str,
         summary: str,
         crumb: Link | None = None,
-        structured: Callable[[], dict[str, Any]] | None = None,
+        structured: Callable[[], dict[str, Any] | None] | None = None,
         image: str | None = None,
         og_type: str = "website",
     ) -> PageMeta:
@@ -161,6 +166,7 @@ class Planner:
 
         def make() -> PageMeta:
             base_url = self.site.config.base_url
+            data = structured() if structured else None
             return self.meta(
                 title,
                 view.url,
@@ -169,7 +175,7 @@ class Planner:
                 image=urls.absolute(base_url, image) if image else None,
                 draft=view.draft,
                 breadcrumbs=(crumb,) if crumb else (),
-                structured_data=(structured(),) if structured else (),
+                structured_data=(data,) if data else (),
             )
 
         return self.cache.memo("meta", (view, self.site.config), make)

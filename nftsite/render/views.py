@@ -218,14 +218,7 @@ def event_view(event: Event, site: Site, next_dates: tuple[str, ...]) -> EventVi
         )
     elif event.location:
         place_ref = PlaceRef(event.location, None, event.location, map_url(event.location, None))
-    organizer = None
-    if event.organizer:
-        startup = site.startup(event.organizer)
-        organizer = (
-            Link(startup.name, urls.startup_url(startup.slug))
-            if startup
-            else Link(event.organizer, "")
-        )
+    organizer = organizer_link(event.organizer, site) if event.organizer else None
     end = event.end
     return EventView(
         slug=event.slug,
@@ -253,6 +246,26 @@ def event_view(event: Event, site: Site, next_dates: tuple[str, ...]) -> EventVi
         **add_to_calendar_links(event, site),
         origin=origin_view(event.origin, config) if event.origin else None,
     )
+
+
+def organizer_entry(organizer: str | None, site: Site) -> Startup | Place | None:
+    """The startup or the place an event's `organizer` names by its slug, if any."""
+    if not organizer:
+        return None
+    return site.startup(organizer) or next((p for p in site.places if p.slug == organizer), None)
+
+
+def organizer_link(organizer: str, site: Site) -> Link:
+    """Who organizes an event, linked to its page when it is a startup, a place or the label
+    itself (search engines read the same link as the organizer's URL)."""
+    entry = organizer_entry(organizer, site)
+    if isinstance(entry, Startup):
+        return Link(entry.name, urls.startup_url(entry.slug))
+    if isinstance(entry, Place):
+        return Link(entry.name, urls.place_url(entry.slug))
+    if organizer.strip().casefold() == site.config.title.casefold():
+        return Link(site.config.title, urls.HOME)
+    return Link(organizer, "")
 
 
 def origin_view(origin: ImportOrigin, config: SiteConfig) -> OriginView:
