@@ -34,6 +34,7 @@ from nftsite.render.feeds import feed_files
 from nftsite.render.hostfiles import host_files
 from nftsite.render.html import make_environment, render_pages
 from nftsite.render.markdown import render_bodies
+from nftsite.render.ogimage import og_image_files
 from nftsite.render.plan import plan_pages
 from nftsite.unchanged import (
     BuildRecord,
@@ -205,6 +206,7 @@ def _build(
                 manifest.is_current,
                 staging.stage if staging else lambda path, html: html,
             )
+            previews = og_image_files(pages, site.config, cache)  # the pages' og:image
         with timed(result, "agendas et flux"):
             feeds = {
                 **calendar_files(site, history, bodies, options.now, cache),
@@ -214,6 +216,7 @@ def _build(
             **static_files(root),
             **media,
             **html,
+            **previews,
             **feeds,
             **crawl.crawler_files(pages, config.base_url),
         }

@@ -16,6 +16,10 @@ MEDIA = "/media/"
 """The folder of the content's media files, copied as they are."""
 STATIC = "/static/"
 """The folder of the site's own stylesheet and icons."""
+OG_IMAGES = "/og/"
+"""The folder of the share previews (`og:image`, 1200×630 PNG) drawn by `render/ogimage.py`."""
+OG_DEFAULT = "/og/site.png"
+"""The preview of every page that has none of its own."""
 AGENDA = "/agenda/"
 ARCHIVES = "/agenda/archives/"
 PROPOSE = "/agenda/proposer/"
@@ -48,6 +52,15 @@ def place_url(slug: str) -> str:
 
 def press_url(slug: str) -> str:
     return f"{PRESS}{slug}/"
+
+
+def event_og_image_url(slug: str) -> str:
+    """An event's share preview; kinds are named so an event and a place may share a slug."""
+    return f"{OG_IMAGES}evenement-{slug}.png"
+
+
+def place_og_image_url(slug: str) -> str:
+    return f"{OG_IMAGES}lieu-{slug}.png"
 
 
 def page_url(slug: str) -> str:
@@ -156,7 +169,7 @@ def site_urls(cities: Iterable[str], themes: Iterable[str]) -> list[str]:
     """Every URL the site publishes besides its entries' pages and the files it copies
     (whose folders, MEDIA and STATIC, are listed): the pages no entry may take."""
     found = [
-        HOME, NOT_FOUND, SITEMAP, ROBOTS, HOST_HEADERS, MEDIA, STATIC,
+        HOME, NOT_FOUND, SITEMAP, ROBOTS, HOST_HEADERS, MEDIA, STATIC, OG_IMAGES,
         AGENDA, ARCHIVES, PROPOSE, SUBSCRIBE, CALENDAR_FEED, AGENDA_RSS,
         STARTUPS, PLACES, PRESS, PRESS_RSS, PRESS_ATOM,
     ]  # fmt: skip

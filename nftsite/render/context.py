@@ -16,7 +16,7 @@ from nftsite.link.facets import Facet
 from nftsite.link.site import Site
 from nftsite.model.models import Event, Place, SiteConfig, Source
 from nftsite.model.recurrence import upcoming_occurrences
-from nftsite.render import jsonld
+from nftsite.render import jsonld, ogimage
 from nftsite.render.calendars import CalendarFeed
 from nftsite.render.date_wording import format_month
 from nftsite.render.markdown import RenderedBody
@@ -85,6 +85,7 @@ class Planner:
         self.site_view = self.cache.memo(
             "site-view", (config, footer), partial(site_view, config, footer)
         )
+        self.default_card = ogimage.default_card(config)
         site, memo = self.site, self.cache.memo
         self.next_starts = {e.slug: upcoming_occurrences(e, self.now, 1) for e in site.events}
         self.events = {e.slug: self._event_view(e) for e in site.events}
@@ -130,26 +131,31 @@ class Planner:
         description: str = "",
         *,
         og_type: str = "website",
-        image: str | None = None,
         structured_data: tuple[dict[str, Any], ...] = (),
         draft: bool = False,
         breadcrumbs: tuple[Link, ...] = (),
+        card: ogimage.Card | None = None,
     ) -> PageMeta:
+        """A page's <head>; its share preview is `card`'s, else the site's default one."""
         config = self.site.config
         full_title = title if title == config.title else f"{title} — {config.title}"
         if breadcrumbs:
             # The breadcrumb base.html shows, for search engines too.
             structured_data = (*structured_data, jsonld.breadcrumb_list(config, breadcrumbs))
+        card = card or self.default_card
         return PageMeta(
             full_title,
             description or config.description,
             url,
             urls.absolute(config.base_url, url),
             og_type,
-            image,
+            urls.absolute(config.base_url, card.url),
             structured_data,
             draft,
             breadcrumbs,
+            card.alt,
+            ogimage.WIDTH,
+            ogimage.HEIGHT,
         )
 
     def entry_meta(
@@ -159,20 +165,19 @@ class Planner:
         summary: str,
         crumb: Link | None = None,
         structured: Callable[[], dict[str, Any] | None] | None = None,
-        image: str | None = None,
+        card: ogimage.Card | None = None,
         og_type: str = "website",
     ) -> PageMeta:
         """An entry page's metadata, made again only when its view (or the site) changed."""
 
         def make() -> PageMeta:
-            base_url = self.site.config.base_url
             data = structured() if structured else None
             return self.meta(
                 title,
                 view.url,
                 summary,
                 og_type=og_type,
-                image=urls.absolute(base_url, image) if image else None,
+                card=card,
                 draft=view.draft,
                 breadcrumbs=(crumb,) if crumb else (),
                 structured_data=(data,) if data else (),

@@ -33,10 +33,14 @@ class PageMeta:
     canonical: str
     og_type: str = "website"
     image: str | None = None
+    """The share preview's absolute URL (`og:image`): a 1200×630 PNG of `render/ogimage.py`."""
     structured_data: tuple[dict[str, Any], ...] = ()
     """JSON-LD documents (free-form JSON by nature), written by `jsonld.py`."""
     draft: bool = False
     breadcrumbs: tuple[Link, ...] = ()
+    image_alt: str = ""
+    image_width: int = 0
+    image_height: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from nftsite.core.folders import CONTENT_FOLDER
 from nftsite.link.facets import Facet
 from nftsite.link.site import Site
 from nftsite.model.models import Event
-from nftsite.render import jsonld
+from nftsite.render import jsonld, ogimage
 from nftsite.render.calendars import calendar_feeds
 from nftsite.render.context import Planner, by_month, by_year
 from nftsite.render.markdown import RenderedBody
@@ -214,7 +214,7 @@ def plan_agenda(planner: Planner) -> None:
             event.summary,
             home,
             partial(jsonld.event, site.config, view, event),
-            image=view.image,
+            card=ogimage.event_card(view, site.config),
             og_type="article",
         )
         ends = event.ends_at().isoformat() if event.recurrence is None else ""
@@ -330,7 +330,6 @@ def plan_startups(planner: Planner) -> None:
             view.summary,
             home,
             partial(jsonld.startup, site.config, view),
-            image=view.logo,
         )
         planner.add(view.url, StartupPage(view), meta, startup.source)
 
@@ -363,7 +362,7 @@ def plan_places(planner: Planner) -> None:
             view.summary,
             home,
             partial(jsonld.place, site.config, view),
-            image=view.image,
+            card=ogimage.place_card(view, site.config),
         )
         page = PlacePage(
             place=view,

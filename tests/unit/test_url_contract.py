@@ -33,6 +33,8 @@ FIXED_ROUTES: list[tuple[str, str, str]] = [
     ("PRESS_ATOM", "/presse/atom.xml", "presse/atom.xml"),
     ("MEDIA", "/media/", "media/index.html"),
     ("STATIC", "/static/", "static/index.html"),
+    ("OG_IMAGES", "/og/", "og/index.html"),
+    ("OG_DEFAULT", "/og/site.png", "og/site.png"),
 ]
 
 
@@ -49,6 +51,8 @@ ROUTES: list[tuple[Callable[[str], str], str, str, str]] = [
     (urls.startup_url, "nwise", "/startups/nwise/", "startups/nwise/index.html"),
     (urls.place_url, "seine-innopolis", "/lieux/seine-innopolis/", "lieux/seine-innopolis/index.html"),
     (urls.press_url, "lancement-2015", "/presse/lancement-2015/", "presse/lancement-2015/index.html"),
+    (urls.event_og_image_url, "cafe-numerique", "/og/evenement-cafe-numerique.png", "og/evenement-cafe-numerique.png"),
+    (urls.place_og_image_url, "seine-innopolis", "/og/lieu-seine-innopolis.png", "og/lieu-seine-innopolis.png"),
     (urls.page_url, "a-propos", "/a-propos/", "a-propos/index.html"),
     (urls.city_agenda_url, "caen", "/agenda/ville/caen/", "agenda/ville/caen/index.html"),
     (urls.theme_agenda_url, "smart-city", "/agenda/theme/smart-city/", "agenda/theme/smart-city/index.html"),
@@ -161,7 +165,7 @@ def test_absolute_addresses(base_url: str, url: str, address: str) -> None:
 def test_the_pages_no_entry_may_take() -> None:
     """site_urls: every page of the site besides entries, with each city's and theme's."""
     assert urls.site_urls(["caen"], ["smart-city"]) == [
-        "/", "/404.html", "/sitemap.xml", "/robots.txt", "/_headers", "/media/", "/static/",
+        "/", "/404.html", "/sitemap.xml", "/robots.txt", "/_headers", "/media/", "/static/", "/og/",
         "/agenda/", "/agenda/archives/", "/agenda/proposer/", "/abonnement/", "/agenda.ics", "/agenda/rss.xml",
         "/startups/", "/lieux/", "/presse/", "/presse/rss.xml", "/presse/atom.xml",
         "/agenda/ville/caen/", "/agenda/ville/caen.ics", "/startups/ville/caen/",
