@@ -1,7 +1,7 @@
 // Keeps « à venir » true between two builds: an event whose end (data-ends, written by
 // the build) has passed leaves the upcoming lists, its « Ajouter à mon agenda » is hidden,
-// and a period page (data-period) keeps only what is still in its period. Without this
-// script the pages stay as built.
+// a period page (data-period) keeps only what is still in its period, and the facet
+// options' counts follow. Without this script the pages stay as built.
 (function () {
   "use strict";
   var now = new Date();
@@ -34,5 +34,16 @@
       var total = shown + recurring;
       count.textContent = total + " " + noun + (total > 1 ? "s" : "") + " à venir";
     }
+  });
+  // Each facet option lists `day/end` of the events it counts (a recurring one has no end
+  // and always counts): recount it by the same rules as the page it leads to.
+  document.querySelectorAll(".facets [data-items]").forEach(function (option) {
+    var period = option.getAttribute("data-period");
+    var count = option.getAttribute("data-items").split(" ").filter(function (item) {
+      var parts = item.split("/");
+      if (!parts[1]) return true;
+      return Date.parse(parts[1]) > now.getTime() && !(period && periodOf(parts[0]) !== period);
+    }).length;
+    option.textContent = option.textContent.replace(/\(\d+\)$/, "(" + count + ")");
   });
 })();

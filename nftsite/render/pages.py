@@ -96,6 +96,10 @@ class FacetOption:
     url: str
     count: int
     current: bool
+    items: str = ""
+    """`day/end` of each upcoming event it counts, space-separated (agenda only), and the
+    period it is cut to: static/upcoming.js recounts the option from them between rebuilds."""
+    period: str = ""
 
 
 @dataclass(frozen=True)

@@ -72,9 +72,11 @@ class Combinations:
             for value, name in [(None, "Tout"), *values.items()]:
                 other = (*key[:index], value, *key[index + 1 :])
                 count = self.count(other)
-                options.append(
-                    FacetOption(name, self.url_of(other) if count else "", count, other == key)
-                )
+                current = other == key
+                url = self.url_of(other) if count or current else ""
+                period = other[period_index] if period_index is not None else None
+                items = " ".join(filter(None, map(_stamp, self.lists[other])))
+                options.append(FacetOption(name, url, count, current, items, period or ""))
             groups.append(FacetGroup(label, tuple(options)))
         nearest: list[Link] = []
         if not self.count(key):
@@ -102,6 +104,14 @@ class Combinations:
 
     def keys(self) -> Iterable[Key]:
         return self.lists.keys()
+
+
+def _stamp(entry: object) -> str:
+    """`day/end` of an upcoming event, as static/upcoming.js recounts a facet option
+    between rebuilds; `day/` for a recurring one (it never ends, so it always counts)."""
+    if isinstance(entry, AgendaItem):
+        return f"{entry.day.isoformat()}/{entry.ends}"
+    return ""
 
 
 def _subsets(items: list[int], size: int) -> Iterable[set[int]]:
