@@ -122,3 +122,34 @@ def test_upcoming_cards_carry_their_end_instant(sample_output: Path) -> None:
     assert ends
     scripts = [s.get("src", "") for s in page.iter("script")]
     assert any(s.endswith("/static/upcoming.js") for s in scripts)
+
+
+def test_an_empty_feed_is_offered_nowhere_as_a_subscription_target(sample_output: Path) -> None:
+    """The Le Havre feed lists nothing upcoming: no subscribe button nor address to copy for
+    it, on its agenda page or on /abonnement/; only the empty state links the file."""
+    feed = "agenda/ville/le-havre.ics"
+    for url in ("/abonnement/", "/agenda/ville/le-havre/", "/agenda/"):
+        page = parse(sample_output, url)
+        targets = [a.get("href", "") for a in page.iter("a")]
+        targets += [i.get("value", "") for i in page.iter("input")]
+        offered = [t for t in targets if feed in t and not t.startswith("/")]
+        assert not offered, (url, offered)
+    page = parse(sample_output, "/abonnement/")
+    assert any(
+        "Le Havre" in "".join(p.itertext()) for p in page.iter("p") if p.get("class") == "note"
+    )
+
+
+def test_a_facet_option_carries_what_the_script_recounts(sample_output: Path) -> None:
+    """static/upcoming.js recounts an agenda option from its `data-items`: one `day/end`
+    per event it counts, as many as the count the build wrote."""
+    checked = 0
+    for url in facet_urls(sample_output):
+        if not url.startswith("/agenda/"):
+            continue
+        for nav in parse(sample_output, url).iter("nav"):
+            for a in nav.iter("a") if nav.get("class") == "facets" else ():
+                count = int("".join(a.itertext()).rsplit("(", 1)[1].rstrip(")"))
+                assert len((a.get("data-items") or "").split()) == count, (url, a.get("href"))
+                checked += 1
+    assert checked
