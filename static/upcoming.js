@@ -35,14 +35,20 @@
       count.textContent = total + " " + noun + (total > 1 ? "s" : "") + " à venir";
     }
   });
-  // Each facet option lists `day/end` of the events it counts (a recurring one has no end
-  // and always counts): recount it by the same rules as the page it leads to.
-  document.querySelectorAll(".facets [data-items]").forEach(function (option) {
-    var period = option.getAttribute("data-period");
-    var count = option.getAttribute("data-items").split(" ").filter(function (item) {
-      var parts = item.split("/");
-      if (!parts[1]) return true;
-      return Date.parse(parts[1]) > now.getTime() && !(period && periodOf(parts[0]) !== period);
+  // The facets' nav lists `day/end/cities/themes/period` of every event its options count
+  // (no end: recurring, never over); an option (data-key: city/theme/period, empty for any)
+  // counts those still to come that its page lists and keeps by the same rules.
+  var facets = document.querySelector(".facets[data-events]");
+  var events = facets ? facets.getAttribute("data-events").split(" ") : [];
+  document.querySelectorAll(".facets [data-key]").forEach(function (option) {
+    var key = option.getAttribute("data-key").split("/");
+    var count = events.filter(function (event) {
+      var parts = event.split("/");
+      if (parts[1] && +parts[1] * 1000 <= now.getTime()) return false;
+      if (key[2] && periodOf(parts[0]) !== key[2]) return false;
+      return key.every(function (slug, i) {
+        return !slug || parts[2 + i].split(".").indexOf(slug) >= 0;
+      });
     }).length;
     option.textContent = option.textContent.replace(/\(\d+\)$/, "(" + count + ")");
   });

@@ -141,15 +141,26 @@ def test_an_empty_feed_is_offered_nowhere_as_a_subscription_target(sample_output
 
 
 def test_a_facet_option_carries_what_the_script_recounts(sample_output: Path) -> None:
-    """static/upcoming.js recounts an agenda option from its `data-items`: one `day/end`
-    per event it counts, as many as the count the build wrote."""
+    """static/upcoming.js recounts an agenda option from the nav's `data-events` (one
+    `day/end/cities/themes/period` per event) and the option's `data-key`: at build time
+    that recount must give the count the build wrote."""
     checked = 0
     for url in facet_urls(sample_output):
         if not url.startswith("/agenda/"):
             continue
         for nav in parse(sample_output, url).iter("nav"):
-            for a in nav.iter("a") if nav.get("class") == "facets" else ():
+            if nav.get("class") != "facets":
+                continue
+            events = [e.split("/") for e in (nav.get("data-events") or "").split()]
+            for a in nav.iter("a"):
                 count = int("".join(a.itertext()).rsplit("(", 1)[1].rstrip(")"))
-                assert len((a.get("data-items") or "").split()) == count, (url, a.get("href"))
+                key = (a.get("data-key") or "").split("/")
+                assert len(key) == 3, (url, a.get("href"))
+                matching = [
+                    e
+                    for e in events
+                    if all(not k or k in e[2 + i].split(".") for i, k in enumerate(key))
+                ]
+                assert len(matching) == count, (url, a.get("href"), key)
                 checked += 1
     assert checked
