@@ -1,7 +1,7 @@
 // Keeps « à venir » true between two builds: an event whose end (data-ends, written by
 // the build) has passed leaves the upcoming lists, its « Ajouter à mon agenda » is hidden,
-// and a period page (data-period) keeps only what is still in its period. Without this
-// script the pages stay as built.
+// a period page (data-period) keeps only what is still in its period, and the facet
+// options' counts follow. Without this script the pages stay as built.
 (function () {
   "use strict";
   var now = new Date();
@@ -34,5 +34,22 @@
       var total = shown + recurring;
       count.textContent = total + " " + noun + (total > 1 ? "s" : "") + " à venir";
     }
+  });
+  // The facets' nav lists `day/end/cities/themes/period` of every event its options count
+  // (no end: recurring, never over); an option (data-key: city/theme/period, empty for any)
+  // counts those still to come that its page lists and keeps by the same rules.
+  var facets = document.querySelector(".facets[data-events]");
+  var events = facets ? facets.getAttribute("data-events").split(" ") : [];
+  document.querySelectorAll(".facets [data-key]").forEach(function (option) {
+    var key = option.getAttribute("data-key").split("/");
+    var count = events.filter(function (event) {
+      var parts = event.split("/");
+      if (parts[1] && +parts[1] * 1000 <= now.getTime()) return false;
+      if (key[2] && periodOf(parts[0]) !== key[2]) return false;
+      return key.every(function (slug, i) {
+        return !slug || parts[2 + i].split(".").indexOf(slug) >= 0;
+      });
+    }).length;
+    option.textContent = option.textContent.replace(/\(\d+\)$/, "(" + count + ")");
   });
 })();

@@ -122,3 +122,45 @@ def test_upcoming_cards_carry_their_end_instant(sample_output: Path) -> None:
     assert ends
     scripts = [s.get("src", "") for s in page.iter("script")]
     assert any(s.endswith("/static/upcoming.js") for s in scripts)
+
+
+def test_an_empty_feed_is_offered_nowhere_as_a_subscription_target(sample_output: Path) -> None:
+    """The Le Havre feed lists nothing upcoming: no subscribe button nor address to copy for
+    it, on its agenda page or on /abonnement/; only the empty state links the file."""
+    feed = "agenda/ville/le-havre.ics"
+    for url in ("/abonnement/", "/agenda/ville/le-havre/", "/agenda/"):
+        page = parse(sample_output, url)
+        targets = [a.get("href", "") for a in page.iter("a")]
+        targets += [i.get("value", "") for i in page.iter("input")]
+        offered = [t for t in targets if feed in t and not t.startswith("/")]
+        assert not offered, (url, offered)
+    page = parse(sample_output, "/abonnement/")
+    assert any(
+        "Le Havre" in "".join(p.itertext()) for p in page.iter("p") if p.get("class") == "note"
+    )
+
+
+def test_a_facet_option_carries_what_the_script_recounts(sample_output: Path) -> None:
+    """static/upcoming.js recounts an agenda option from the nav's `data-events` (one
+    `day/end/cities/themes/period` per event) and the option's `data-key`: at build time
+    that recount must give the count the build wrote."""
+    checked = 0
+    for url in facet_urls(sample_output):
+        if not url.startswith("/agenda/"):
+            continue
+        for nav in parse(sample_output, url).iter("nav"):
+            if nav.get("class") != "facets":
+                continue
+            events = [e.split("/") for e in (nav.get("data-events") or "").split()]
+            for a in nav.iter("a"):
+                count = int("".join(a.itertext()).rsplit("(", 1)[1].rstrip(")"))
+                key = (a.get("data-key") or "").split("/")
+                assert len(key) == 3, (url, a.get("href"))
+                matching = [
+                    e
+                    for e in events
+                    if all(not k or k in e[2 + i].split(".") for i, k in enumerate(key))
+                ]
+                assert len(matching) == count, (url, a.get("href"), key)
+                checked += 1
+    assert checked

@@ -100,6 +100,9 @@ class FacetOption:
     url: str
     count: int
     current: bool
+    key: str = ""
+    """The combination it leads to, one slug (or nothing, for any) per facet, joined by
+    slashes (`data-key`): static/upcoming.js recounts it from `Choices.events`."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,9 @@ class Choices:
     feed: Link | None = None
     period: str = ""
     """The period slug this page is cut to (`data-period`, for static/upcoming.js)."""
+    events: str = ""
+    """What the options count, one `day/end/slugs…` per upcoming event (`data-events`, for
+    static/upcoming.js: the counts follow the clock between rebuilds); empty for startups."""
 
 
 def list_template(kind: str) -> str:

@@ -54,6 +54,7 @@ class Combinations:
         facet); `url_of`: a combination's address."""
         self.facets = facets
         self.url_of = url_of
+        self.slugs = {id(entry): slugs for entry, slugs in entries}
         self.lists: dict[Key, list[object]] = {}
         for key in product(*[[None, *values] for _, values in facets]):
             self.lists[key] = [
@@ -72,15 +73,37 @@ class Combinations:
             for value, name in [(None, "Tout"), *values.items()]:
                 other = (*key[:index], value, *key[index + 1 :])
                 count = self.count(other)
-                options.append(
-                    FacetOption(name, self.url_of(other) if count else "", count, other == key)
-                )
+                current = other == key
+                url = self.url_of(other) if count or current else ""
+                wanted = "/".join(k or "" for k in other)
+                options.append(FacetOption(name, url, count, current, wanted))
             groups.append(FacetGroup(label, tuple(options)))
         nearest: list[Link] = []
         if not self.count(key):
             nearest = self.nearest(key)
         period = key[period_index] if period_index is not None else None
-        return Choices(tuple(groups), self.count(key), tuple(nearest), None, period or "")
+        events = " ".join(filter(None, map(self.stamp, self.near(key))))
+        return Choices(tuple(groups), self.count(key), tuple(nearest), None, period or "", events)
+
+    def near(self, key: Key) -> list[object]:
+        """What the options of `key`'s facets count: the entries that differ from it by one
+        facet at most, each once, in order."""
+        seen: dict[int, object] = {}
+        for index in range(len(key)):
+            for value in [None, *self.facets[index][1]]:
+                for entry in self.lists[(*key[:index], value, *key[index + 1 :])]:
+                    seen.setdefault(id(entry), entry)
+        return list(seen.values())
+
+    def stamp(self, entry: object) -> str:
+        """`day/end/slugs/…` of an upcoming event (end in Unix seconds, empty for a recurring
+        one: it never ends; each facet's slugs joined by dots), from which static/upcoming.js
+        recounts every facet option between rebuilds; empty for a startup."""
+        if not isinstance(entry, AgendaItem):
+            return ""
+        end = str(int(datetime.fromisoformat(entry.ends).timestamp())) if entry.ends else ""
+        slugs = [".".join(sorted(s)) for s in self.slugs[id(entry)]]
+        return "/".join([entry.day.isoformat(), end, *slugs])
 
     def nearest(self, key: Key) -> list[Link]:
         """Up to three non-empty combinations that drop the fewest facets of `key`, last

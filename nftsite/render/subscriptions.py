@@ -26,7 +26,8 @@ class CalendarFeedView:
     outlook: str
     upcoming: int
     """How many of its events are still to come: an empty feed stays published (someone
-    may be subscribed), and the subscribe page says it is empty."""
+    may be subscribed), but is offered nowhere for subscription: the subscribe page names it
+    as empty and its agenda page links it from the empty state only."""
 
 
 def feed_view(name: str, https_url: str, upcoming: int) -> CalendarFeedView:
