@@ -10,13 +10,16 @@ It runs in `nftsite build` only: `check` writes nothing, and the preview of `nft
 never calls it (its /recherche/ page says that search works on the built site). The index is
 written beside the staging tree and handed to `tree.write_output` as ordinary files, so an
 index identical to the last one is hard-linked like any unchanged file, and `output/` is
-still exactly the old tree or exactly the new one. Pagefind's output is byte-stable: the same
-pages give the same files (checked by tests/test_search.py and tests/test_determinism.py).
+still exactly the old tree or exactly the new one. Pagefind's output is made byte-stable
+(`canonical_filters`): the same pages give the same files (tests/test_determinism.py).
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -102,6 +105,7 @@ def build_index(tree: Path, output_root: Path) -> dict[str, Path]:
         raise SearchIndexFailure(
             f"Pagefind a échoué (code {finished.returncode})" + (f" : {said}" if said else "")
         )
+    canonical_filters(work)
     files: dict[str, Path] = {}
     for path in sorted(work.rglob("*")):
         if path.is_file() and (path.name in KEPT_FILES or path.name.endswith(KEPT_SUFFIXES)):
@@ -111,6 +115,122 @@ def build_index(tree: Path, output_root: Path) -> dict[str, Path]:
     ):
         raise SearchIndexFailure("Pagefind n'a écrit aucun index de recherche")
     return files
+
+
+SIGNATURE = b"pagefind_dcd"
+"""What every decompressed file of Pagefind's index starts with, before its CBOR."""
+
+
+def _head(data: bytes, at: int) -> tuple[int, int, int]:
+    """A CBOR item's (major type, argument, offset of what follows its head)."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        return major, info, at
+    width = {24: 1, 25: 2, 26: 4, 27: 8}.get(info)
+    if width is None:
+        raise ValueError(f"CBOR: unexpected head {info} at {at - 1}")
+    return major, int.from_bytes(data[at : at + width], "big"), at + width
+
+
+def _skip(data: bytes, at: int) -> int:
+    """The offset just after the CBOR item at `at`."""
+    major, argument, at = _head(data, at)
+    if major in (2, 3):
+        return at + argument
+    if major in (4, 5):
+        for _ in range(argument * (2 if major == 5 else 1)):
+            at = _skip(data, at)
+        return at
+    if major == 6:
+        return _skip(data, at)
+    return at
+
+
+def _sorted_filter(data: bytes) -> bytes:
+    """A filter file, `[name, [[value, [pages…]]…]]`, with its values in byte order."""
+    major, count, at = _head(data, len(SIGNATURE))
+    if major != 4 or count != 2:
+        raise ValueError("not a Pagefind filter")
+    at = _skip(data, at)  # the filter's name
+    major, values, start = _head(data, at)
+    if major != 4:
+        raise ValueError("not a Pagefind filter")
+    items, at = [], start
+    for _ in range(values):
+        end = _skip(data, at)
+        items.append(data[at:end])
+        at = end
+    return data[:start] + b"".join(sorted(items)) + data[at:]
+
+
+def _sorted_items(data: bytes, at: int) -> bytes:
+    """`data` with the items of the CBOR array at `at` in byte order."""
+    major, count, start = _head(data, at)
+    if major != 4:
+        raise ValueError("not an array")
+    items, end = [], start
+    for _ in range(count):
+        after = _skip(data, end)
+        items.append(data[end:after])
+        end = after
+    return data[:start] + b"".join(sorted(items)) + data[end:]
+
+
+FILTERS_IN_META = 3
+"""Where the list of (filter, file) pairs sits in the `.pf_meta` file's top array."""
+
+
+def _sorted_meta(data: bytes) -> bytes:
+    """The `.pf_meta` file with its list of filters in byte order."""
+    major, count, at = _head(data, len(SIGNATURE))
+    if major != 4 or count <= FILTERS_IN_META:
+        raise ValueError("not a Pagefind meta file")
+    for _ in range(FILTERS_IN_META):
+        at = _skip(data, at)
+    return _sorted_items(data, at)
+
+
+def canonical_filters(work: Path) -> None:
+    """Make Pagefind's output the same bytes for the same pages.
+
+    Pagefind 1.5 writes each filter's values in hash-map order, which changes from run to
+    run, and names files by a hash of their bytes: the filter files, the `.pf_meta` file
+    that names them, and `pagefind-entry.json` that names it vary, nothing else. The values
+    are put in byte order (the engine looks them up by name) and the three renamed after
+    their new bytes; each new name has the length of the old, so the CBOR stays valid.
+    """
+    renamed: dict[bytes, bytes] = {}
+    for path in sorted((work / "filter").glob("*.pf_filter")):
+        data = gzip.decompress(path.read_bytes())
+        if not data.startswith(SIGNATURE):
+            raise SearchIndexFailure(f"fichier de Pagefind inattendu : {path.name}")
+        try:
+            data = _sorted_filter(data)
+        except (ValueError, IndexError) as error:
+            raise SearchIndexFailure(f"fichier de Pagefind inattendu : {path.name}") from error
+        language, _, old = path.stem.rpartition("_")
+        new = hashlib.sha256(data).hexdigest()[: len(old)]
+        renamed[f"{language}_{old}".encode()] = f"{language}_{new}".encode()
+        path.unlink()
+        (path.parent / f"{language}_{new}.pf_filter").write_bytes(gzip.compress(data, mtime=0))
+    entry_path = work / "pagefind-entry.json"
+    entry = entry_path.read_text(encoding="utf-8")
+    for meta in sorted(work.glob("pagefind.*.pf_meta")):
+        data = gzip.decompress(meta.read_bytes())
+        for old_name, new_name in renamed.items():
+            data = data.replace(old_name, new_name)
+        try:
+            data = _sorted_meta(data)
+        except (ValueError, IndexError) as error:
+            raise SearchIndexFailure(f"fichier de Pagefind inattendu : {meta.name}") from error
+        stem = meta.name.removeprefix("pagefind.").removesuffix(".pf_meta")
+        language, _, old = stem.rpartition("_")
+        new = hashlib.sha256(data).hexdigest()[: len(old)]
+        meta.unlink()
+        (work / f"pagefind.{language}_{new}.pf_meta").write_bytes(gzip.compress(data, mtime=0))
+        entry = re.sub(rf'"{re.escape(stem)}"', f'"{language}_{new}"', entry)
+    entry_path.write_text(entry, encoding="utf-8")
 
 
 def discard_index(output_root: Path) -> None:
