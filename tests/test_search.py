@@ -68,13 +68,13 @@ def test_the_index_holds_the_published_entries_and_no_list_page(
 
 def test_only_the_search_page_refers_to_search_code(sample_output: Path) -> None:
     """Every page has the plain header form; none but /recherche/ names a script of search."""
-    search = sample_output / "recherche" / "index.html"
-    assert search.is_file()
+    search_page = sample_output / "recherche" / "index.html"
+    assert search_page.is_file()
     for page in sorted(sample_output.rglob("*.html")):
         root = parse(page)
         scripts = [s.get("src") or "" for s in root.iter("script")]
         searching = [s for s in scripts if "search" in s or "pagefind" in s]
-        if page == search:
+        if page == search_page:
             assert searching == ["/static/search.js"], scripts
             continue
         assert not searching, f"{page}: {searching}"
