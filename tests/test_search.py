@@ -8,8 +8,8 @@ Enter and read the results the page shows; the built pages they expect are read 
 from __future__ import annotations
 
 import contextlib
-import itertools
 import io
+import itertools
 import json
 import time
 from collections.abc import Iterator
@@ -67,7 +67,7 @@ def test_the_index_holds_the_published_entries_and_no_list_page(
 
 
 def test_only_the_search_page_refers_to_search_code(sample_output: Path) -> None:
-    """Every page has the plain header form; none but /recherche/ names a script of search."""
+    """Every page has the plain header form; none but /recherche/ names a script of tab."""
     search_page = sample_output / "recherche" / "index.html"
     assert search_page.is_file()
     for page in sorted(sample_output.rglob("*.html")):
@@ -205,7 +205,7 @@ class Search:
 
 
 @pytest.fixture
-def search(site_url: str, tmp_path: Path) -> Iterator[Search]:
+def tab(site_url: str, tmp_path: Path) -> Iterator[Search]:
     browser = DevTools(find_chromium(), tmp_path / "profile")
     try:
         yield Search(browser, browser.open_page(), site_url)
@@ -216,13 +216,13 @@ def search(site_url: str, tmp_path: Path) -> Iterator[Search]:
 @pytest.mark.system_deps
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_header_form_leads_to_the_search_page_which_lists_the_expected_pages(
-    search: Search, width: int
+    tab: Search, width: int
 ) -> None:
-    search.width(width)
-    search.load("/")
-    search.type_and_enter("#recherche-site", "cantine")
-    found = search.results()
-    where = urlsplit(search.location())
+    tab.width(width)
+    tab.load("/")
+    tab.type_and_enter("#recherche-site", "cantine")
+    found = tab.results()
+    where = urlsplit(tab.location())
     assert where.path == "/recherche/" and parse_qs(where.query) == {"q": ["cantine"]}
     urls = [result["url"] for result in found]
     for expected in (
@@ -231,36 +231,36 @@ def test_the_header_form_leads_to_the_search_page_which_lists_the_expected_pages
     ):
         assert expected in urls, urls
     assert all(not url.endswith(("/agenda/", "/lieux/", "/presse/", "/startups/")) for url in urls)
-    assert search.evaluate("document.getElementById('recherche-q').value") == "cantine"
+    assert tab.evaluate("document.getElementById('recherche-q').value") == "cantine"
     # Enter again in the page's own field: the results follow the new words.
-    search.evaluate("document.getElementById('recherche-q').value = ''")
-    search.evaluate("document.getElementById('recherche-etat').textContent = ''")
-    search.type_and_enter("#recherche-q", "signature électronique")
-    assert "/startups/yousign/" in [result["url"] for result in search.results()]
+    tab.evaluate("document.getElementById('recherche-q').value = ''")
+    tab.evaluate("document.getElementById('recherche-etat').textContent = ''")
+    tab.type_and_enter("#recherche-q", "signature électronique")
+    assert "/startups/yousign/" in [result["url"] for result in tab.results()]
 
 
 @pytest.mark.system_deps
 def test_a_french_stem_finds_a_page_that_only_has_another_form_of_the_word(
-    search: Search, sample_output: Path
+    tab: Search, sample_output: Path
 ) -> None:
     """« financer » finds the release that only says « financement »."""
     release = "/presse/label-french-tech-obtenu/"
     words = text(parse(page_of(sample_output, release))).lower()
     assert "financement" in words and "financer" not in words
-    search.open("/recherche/?q=financer")
-    found = {result["url"]: result for result in search.results()}
+    tab.open("/recherche/?q=financer")
+    found = {result["url"]: result for result in tab.results()}
     assert release in found, list(found)
     assert "financement" in found[release]["excerpt"]
-    marked = search.evaluate("[...document.querySelectorAll('mark')].map(m => m.textContent)")
+    marked = tab.evaluate("[...document.querySelectorAll('mark')].map(m => m.textContent)")
     assert "financement" in [word.lower() for word in marked], marked
 
 
 @pytest.mark.system_deps
 def test_results_show_the_kind_and_an_events_date(
-    search: Search, sample_output: Path, sample_entries: list[ContentEntry]
+    tab: Search, sample_output: Path, sample_entries: list[ContentEntry]
 ) -> None:
-    search.open("/recherche/?q=cantine")
-    found = search.results()
+    tab.open("/recherche/?q=cantine")
+    found = tab.results()
     kinds = {e.url: KIND_OF_FOLDER[e.folder] for e in sample_entries if not e.is_draft}
     assert any(kinds[r["url"]] == "Événement" for r in found), found
     for result in found:
@@ -284,25 +284,25 @@ def visible_city(output: Path, url: str) -> str:
 
 @pytest.mark.system_deps
 def test_a_kind_or_a_city_filter_narrows_the_results(
-    search: Search, sample_output: Path, sample_entries: list[ContentEntry]
+    tab: Search, sample_output: Path, sample_entries: list[ContentEntry]
 ) -> None:
     kinds = {e.url: KIND_OF_FOLDER[e.folder] for e in sample_entries if not e.is_draft}
-    search.open("/recherche/?q=numérique")
-    everything = search.results()
+    tab.open("/recherche/?q=numérique")
+    everything = tab.results()
     assert len({kinds[r["url"]] for r in everything}) >= 3, everything
 
     def choose(name: str, value: str) -> list[dict[str, str]]:
-        search.evaluate("document.getElementById('recherche-etat').textContent = ''")
-        search.evaluate(
+        tab.evaluate("document.getElementById('recherche-etat').textContent = ''")
+        tab.evaluate(
             f"""(() => {{ const s = document.getElementById('recherche-filtre-{name}');
                 s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()"""
         )
-        return search.results()
+        return tab.results()
 
     events = choose("kind", "événement")
     assert events and len(events) < len(everything)
     assert all(kinds[r["url"]] == "Événement" for r in events), events
-    assert "kind=%C3%A9v%C3%A9nement" in search.location()
+    assert "kind=%C3%A9v%C3%A9nement" in tab.location()
     in_rouen = choose("city", "Rouen")
     assert in_rouen and len(in_rouen) < len(events)
     assert all(kinds[r["url"]] == "Événement" for r in in_rouen)
@@ -314,44 +314,42 @@ def test_a_kind_or_a_city_filter_narrows_the_results(
 
 @pytest.mark.system_deps
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_axe_violation_on_the_search_page_with_results_shown(search: Search, width: int) -> None:
+def test_no_axe_violation_on_the_search_page_with_results_shown(tab: Search, width: int) -> None:
     axe = require(AXE).read_text(encoding="utf-8")
-    search.width(width)
-    search.open("/recherche/?q=startup")
-    assert search.results()
-    search.evaluate(axe)
-    violations = json.loads(search.evaluate(AXE_RUN % json.dumps(WCAG_AA), wait=True))
+    tab.width(width)
+    tab.open("/recherche/?q=startup")
+    assert tab.results()
+    tab.evaluate(axe)
+    violations = json.loads(tab.evaluate(AXE_RUN % json.dumps(WCAG_AA), wait=True))
     assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)
 
 
 @pytest.mark.system_deps
 def test_pages_that_do_not_search_load_no_search_code(
-    search: Search, upcoming_events: list[ContentEntry]
+    tab: Search, upcoming_events: list[ContentEntry]
 ) -> None:
     for path in ("/", upcoming_events[0].url, "/agenda/"):
-        requests = [r["url"] for r in search.load(path)]
+        requests = [r["url"] for r in tab.load(path)]
         searching = [url for url in requests if "pagefind" in url or "search" in url]
         assert not searching, f"{path}: {searching}"
-    search.open("/recherche/?q=cantine")
-    assert search.results()
-    fetched = search.fetched()
+    tab.open("/recherche/?q=cantine")
+    assert tab.results()
+    fetched = tab.fetched()
     assert any("/pagefind/pagefind.js" in url for url in fetched), fetched
     assert all(urlsplit(url).hostname == "127.0.0.1" for url in fetched), fetched
 
 
 @pytest.mark.system_deps
 def test_without_javascript_the_search_page_says_so_and_offers_the_lists(
-    search: Search,
+    tab: Search,
 ) -> None:
-    search.browser.call(
-        "Emulation.setScriptExecutionDisabled", {"value": True}, session=search.session
-    )
-    search.open("/recherche/?q=cantine")
+    tab.browser.call("Emulation.setScriptExecutionDisabled", {"value": True}, session=tab.session)
+    tab.open("/recherche/?q=cantine")
     time.sleep(1)
-    assert not [url for url in search.fetched() if "pagefind" in url or "search" in url]
-    said = search.evaluate("document.getElementById('recherche-sans-js').innerText")
+    assert not [url for url in tab.fetched() if "pagefind" in url or "search" in url]
+    said = tab.evaluate("document.getElementById('recherche-sans-js').innerText")
     assert "JavaScript" in said
-    links = search.evaluate(
+    links = tab.evaluate(
         "[...document.querySelectorAll('#recherche-sans-js a')].map(a => a.pathname)"
     )
     assert "/agenda/" in links and "/startups/" in links
