@@ -260,6 +260,8 @@ def _build(
             staging.discard()
             if options.search_index:
                 discard_index(options.output_root)
+    if result.written is not None:  # the files Pagefind added count, too
+        record = replace(record, files=result.written.written + result.written.unchanged)
     manifest.save(cache)
     cache.store("build-record", record_key(options.output_root, options.drafts), record)
     cache.flush()
