@@ -27,6 +27,7 @@ from nftsite.link.redirects import redirects
 from nftsite.link.site import link_site
 from nftsite.output.folder import exclusive
 from nftsite.output.link_check import check_body_links, check_navigation, failed_outputs
+from nftsite.output.search_index import SearchIndexFailure, build_index, discard_index
 from nftsite.output.tree import Manifest, Staging, WriteReport, write_output
 from nftsite.render import crawl
 from nftsite.render.calendars import calendar_files
@@ -74,6 +75,8 @@ class BuildOptions:
     """Reuse the results of earlier builds kept in `.cache/` (keyed by content)."""
     base_url: str | None = None
     """Where this build is published (`--base-url`), if not at site.yaml's `base_url`."""
+    search_index: bool = True
+    """Run Pagefind on the new tree (`output/search_index.py`); the preview does not."""
 
     @property
     def content_root(self) -> Path:
@@ -239,13 +242,29 @@ def _build(
             result.drafts,
         )
         with timed(result, "écriture"):
-            result.written = write_output(manifest, artifacts, keys, staging)
+            # The search index is made from the complete new tree, before it is swapped in.
+            result.written = write_output(
+                manifest,
+                artifacts,
+                keys,
+                staging,
+                derive=(lambda tree: build_index(tree, options.output_root))
+                if options.search_index
+                else None,
+            )
     except WriteFailure as failure:
         report_write_failure(failure, root, problems)
+        return result
+    except SearchIndexFailure as failure:
+        report_search_failure(failure, root, options.output_root, problems)
         return result
     finally:
         if staging is not None:
             staging.discard()
+            if options.search_index:
+                discard_index(options.output_root)
+    if result.written is not None:  # the files Pagefind added count, too
+        record = replace(record, files=result.written.written + result.written.unchanged)
     manifest.save(cache)
     cache.store("build-record", record_key(options.output_root, options.drafts), record)
     cache.flush()
@@ -260,6 +279,25 @@ def report_write_failure(failure: WriteFailure, root: Path, problems: Problems) 
     except ValueError:
         shown = str(failure.path)
     problems.add(Problem(shown, Position(), "", f"écriture impossible : {what}", remedy))
+
+
+def report_search_failure(
+    failure: SearchIndexFailure, root: Path, output_root: Path, problems: Problems
+) -> None:
+    """Pagefind failed: said in French; `output/` was left as it was."""
+    try:
+        shown = output_root.relative_to(root).as_posix()
+    except ValueError:
+        shown = str(output_root)
+    problems.add(
+        Problem(
+            f"{shown}/pagefind/",
+            Position(),
+            "",
+            f"index de recherche impossible : {failure}",
+            "le site n'a pas été mis à jour ; corrigez la cause puis relancez la construction",
+        )
+    )
 
 
 @contextmanager

@@ -326,7 +326,11 @@ def serve(
     )
 
     options = BuildOptions(
-        root=root, now=now or datetime.now(UTC), output=root / PREVIEW_FOLDER, drafts=True
+        root=root,
+        now=now or datetime.now(UTC),
+        output=root / PREVIEW_FOLDER,
+        drafts=True,
+        search_index=False,  # Pagefind runs in `build` only: /recherche/ says so in the preview
     )
     preview = Preview(
         options, clock=(lambda: now) if now else (lambda: datetime.now(UTC)), quiet=quiet

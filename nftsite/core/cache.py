@@ -51,6 +51,7 @@ def code_fingerprint(source: Path = PACKAGE) -> str:
         "feedgen",
         "nh3",
         "python-dateutil",
+        "pagefind-bin",  # the search index's bytes
     ):
         try:
             parts.append(f"{package}={metadata.version(package)}")

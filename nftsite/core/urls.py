@@ -28,6 +28,10 @@ STARTUPS = "/startups/"
 PLACES = "/lieux/"
 PRESS = "/presse/"
 SUBSCRIBE = "/abonnement/"
+SEARCH = "/recherche/"
+"""The search page; every page's header form sends its query there (`?q=`)."""
+SEARCH_INDEX = "/pagefind/"
+"""The folder of the search index Pagefind writes at build time (`output/search_index.py`)."""
 CALENDAR_FEED = "/agenda.ics"
 AGENDA_RSS = "/agenda/rss.xml"
 PRESS_RSS = "/presse/rss.xml"
@@ -171,7 +175,7 @@ def site_urls(cities: Iterable[str], themes: Iterable[str]) -> list[str]:
     found = [
         HOME, NOT_FOUND, SITEMAP, ROBOTS, HOST_HEADERS, MEDIA, STATIC, OG_IMAGES,
         AGENDA, ARCHIVES, PROPOSE, SUBSCRIBE, CALENDAR_FEED, AGENDA_RSS,
-        STARTUPS, PLACES, PRESS, PRESS_RSS, PRESS_ATOM,
+        STARTUPS, PLACES, PRESS, PRESS_RSS, PRESS_ATOM, SEARCH, SEARCH_INDEX,
     ]  # fmt: skip
     for city in cities:
         found += [city_agenda_url(city), city_calendar_url(city), city_startups_url(city)]

@@ -109,25 +109,40 @@ class WriteReport:
 
 
 def write_output(
-    manifest: Manifest, artifacts: Mapping[str, Artifact], keys: Mapping[str, str], staging: Staging
+    manifest: Manifest,
+    artifacts: Mapping[str, Artifact],
+    keys: Mapping[str, str],
+    staging: Staging,
+    derive: Callable[[Path], Mapping[str, Path]] | None = None,
 ) -> WriteReport:
     """Make the output folder hold exactly `artifacts`; `keys` says what pages were made from.
 
+    `derive`, when given, reads the complete new tree and returns more files made from it
+    (the search index): they join the tree like any other file, before it is verified and
+    swapped in, so whatever `derive` raises leaves `output/` untouched.
     Raises WriteFailure, with `output/` untouched, when the system refuses a write.
     """
     output = manifest.root
     stamps: dict[str, Stamp] = {}
     written = unchanged = 0
-    for relative, artifact in sorted(artifacts.items()):
-        target = staging.root / relative
-        try:
-            linked, sha = _fill(manifest, relative, artifact, target)
-            status = target.stat()
-        except OSError as error:
-            raise WriteFailure(output / relative, error) from error
-        unchanged += linked
-        written += not linked
-        stamps[relative] = Stamp(status.st_size, status.st_mtime_ns, sha, keys.get(relative, ""))
+
+    def put(files: Mapping[str, Artifact]) -> None:
+        nonlocal written, unchanged
+        for relative, artifact in sorted(files.items()):
+            target = staging.root / relative
+            try:
+                linked, sha = _fill(manifest, relative, artifact, target)
+                status = target.stat()
+            except OSError as error:
+                raise WriteFailure(output / relative, error) from error
+            unchanged += linked
+            written += not linked
+            key = keys.get(relative, "")
+            stamps[relative] = Stamp(status.st_size, status.st_mtime_ns, sha, key)
+
+    put(artifacts)
+    if derive is not None:
+        put(derive(staging.root))
     try:
         _mark(output, staging.root)
         _verify(staging.root, stamps)

@@ -296,6 +296,15 @@ class ContentPage(PageContext):
 
 
 @dataclass(frozen=True)
+class SearchPage(PageContext):
+    """« Rechercher »: the only page that loads search code (static/search.js, then the
+    Pagefind index under `urls.SEARCH_INDEX`); without JavaScript it says so and offers the
+    agenda and the directory."""
+
+    template: ClassVar[str] = "search.html"
+
+
+@dataclass(frozen=True)
 class NotFoundPage(PageContext):
     template: ClassVar[str] = "404.html"
 
@@ -323,6 +332,7 @@ PAGE_CLASSES: tuple[type[PageContext], ...] = (
     PressListPage,
     PressPage,
     ContentPage,
+    SearchPage,
     NotFoundPage,
     RedirectPage,
 )

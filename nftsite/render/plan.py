@@ -41,6 +41,7 @@ from nftsite.render.pages import (
     ProposedField,
     ProposePage,
     RedirectPage,
+    SearchPage,
     StartupPage,
     StartupsPage,
     SubscribePage,
@@ -79,6 +80,7 @@ def plan_pages(
     plan_places(planner)
     plan_press(planner)
     plan_content_pages(planner)
+    plan_search(planner)
     not_found = planner.meta("Page introuvable", urls.NOT_FOUND)
     planner.add(urls.NOT_FOUND, NotFoundPage(), not_found, in_sitemap=False)
     for old, target in redirects.items():
@@ -269,6 +271,15 @@ def plan_propose(planner: Planner) -> None:
         breadcrumbs=(Link("Agenda", urls.AGENDA),),
     )
     planner.add(urls.PROPOSE, page, meta)
+
+
+def plan_search(planner: Planner) -> None:
+    meta = planner.meta(
+        "Rechercher",
+        urls.SEARCH,
+        "Rechercher un événement, une startup, un lieu ou un communiqué de Normandy French Tech.",
+    )
+    planner.add(urls.SEARCH, SearchPage(), meta)
 
 
 def plan_startups(planner: Planner) -> None:
