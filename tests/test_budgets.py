@@ -69,7 +69,9 @@ def open_at(browser: DevTools, width: int, *, scripts: bool = True) -> str:
     height = 812 if width < 600 else 900
     browser.call(
         "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+        # mobile=False: with Chromium's mobile emulation a page too wide is zoomed out to fit,
+        # innerWidth grows with it, and sideways scrolling could never be seen.
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
         session=session,
     )
     browser.call("Network.setCacheDisabled", {"cacheDisabled": True}, session=session)
