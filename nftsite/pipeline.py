@@ -15,6 +15,7 @@ from nftsite.content.assets import media_files, media_sizes, static_files
 from nftsite.content.config import load_site_config
 from nftsite.content.entries import load_entries
 from nftsite.content.kinds import kind_named
+from nftsite.content.media_images import image_facts
 from nftsite.content.media_scripts import check_media_scripts
 from nftsite.content.sources import discover
 from nftsite.core.artifacts import Artifact
@@ -195,7 +196,9 @@ def _build(
     try:
         with timed(result, "pages"):
             moved = redirects(list(site.entries()), history)
-            pages = plan_pages(site, bodies, options.now, media_sizes(media), moved, cache)
+            pages = plan_pages(
+                site, bodies, options.now, media_sizes(media), moved, cache, image_facts(media)
+            )
             environment = environment or make_environment(options.templates_root)
             manifest = Manifest.load(options.output_root, cache)
             staging = Staging(options.output_root) if options.write else None

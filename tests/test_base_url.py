@@ -382,7 +382,8 @@ def test_an_event_page_adds_to_calendars_with_the_base(walked: Walk) -> None:
                 assert url in parse_qs(urlsplit(href).query)["details"][0], url
             if "outlook.live.com/calendar/0/action/compose" in href:
                 assert url in parse_qs(urlsplit(href).query)["body"][0], url
-    assert with_google > 5
+    # Only upcoming events that are not cancelled offer « Ajouter à mon agenda » (5 in the sample).
+    assert with_google >= 5
 
 
 @pytest.mark.system_deps

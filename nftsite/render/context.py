@@ -9,6 +9,7 @@ from functools import partial
 from itertools import groupby
 from typing import Any, Protocol
 
+from nftsite.content.media_images import ImageFacts
 from nftsite.content.sanitize import published_body
 from nftsite.core import urls
 from nftsite.core.cache import Cache
@@ -76,6 +77,8 @@ class Planner:
     now: datetime
     media_sizes: dict[str, int]
     cache: Cache
+    images: dict[str, ImageFacts] = field(default_factory=dict)
+    """Sizes of the content's images and the SVG logos to inline (content/media_images.py)."""
     """Its `memo` hands back the views of unchanged entries in a running preview."""
     pages: list[PageToRender] = field(default_factory=list)
 
@@ -91,12 +94,18 @@ class Planner:
         self.events = {e.slug: self._event_view(e) for e in site.events}
         self.startups = {
             s.slug: memo(
-                "startup-view", (s, self._place(s.place), config), partial(startup_view, s, site)
+                "startup-view",
+                (s, self._place(s.place), config, self.images.get(s.logo or "")),
+                partial(startup_view, s, site, self.images),
             )
             for s in site.startups
         }
         self.places = {
-            p.slug: memo("place-view", (p, config), partial(place_view, p, site))
+            p.slug: memo(
+                "place-view",
+                (p, config, self.images.get(p.image or "")),
+                partial(place_view, p, site, self.images),
+            )
             for p in site.places
         }
         self.press = [
@@ -117,9 +126,10 @@ class Planner:
             starts = upcoming_occurrences(event, self.now, NEXT_DATES)
             next_dates = tuple(event_when(event, start) for start in starts)
         organizer = organizer_entry(event.organizer, self.site)
-        inputs = (event, self._place(event.place), organizer, self.site.config, next_dates)
+        image = self.images.get(event.image or "")
+        inputs = (event, self._place(event.place), organizer, self.site.config, next_dates, image)
         return self.cache.memo(
-            "event-view", inputs, partial(event_view, event, self.site, next_dates)
+            "event-view", inputs, partial(event_view, event, self.site, next_dates, self.images)
         )
 
     # --- helpers ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from nftsite.content.config import new_file_url
 from nftsite.content.kinds import kind_named
+from nftsite.content.media_images import ImageFacts
 from nftsite.content.schema import EVENT_FIELDS
 from nftsite.core import urls
 from nftsite.core.cache import Cache
@@ -70,9 +71,10 @@ def plan_pages(
     media_sizes: dict[str, int],
     redirects: dict[str, str],
     cache: Cache,
+    images: dict[str, ImageFacts] | None = None,
 ) -> list[PageToRender]:
     """Every HTML page of the site, in a stable order."""
-    planner = Planner(site, bodies, now, media_sizes, cache)
+    planner = Planner(site, bodies, now, media_sizes, cache, images or {})
     plan_home(planner)
     plan_agenda(planner)
     plan_propose(planner)

@@ -9,10 +9,12 @@ that a page shows about one entry.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import quote_plus
 
+from nftsite.content.media_images import ImageFacts
 from nftsite.core import urls
 from nftsite.link.site import Site
 from nftsite.model.models import (
@@ -96,6 +98,8 @@ class EventView:
     outlook_url: str
     origin: OriginView | None = None
     """Set on an event `nftsite import` wrote, from its `source:` block."""
+    image_size: tuple[int, int] | None = None
+    """The illustration's width and height, for its `<img>`."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ class StartupView:
     summary: str
     social: tuple[Link, ...]
     draft: bool
+    logo_svg: str = ""
+    """The logo's sanitised SVG, written into the page (no request), or "" for an `<img>`."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,8 @@ class PlaceView:
     summary: str
     image: str | None
     draft: bool
+    image_size: tuple[int, int] | None = None
+    """The illustration's width and height, for its `<img>`."""
 
 
 @dataclass(frozen=True)
@@ -207,7 +215,12 @@ def city_link(config: SiteConfig, city: str | None, url: str) -> Link | None:
     return Link(config.cities[city], url)
 
 
-def event_view(event: Event, site: Site, next_dates: tuple[str, ...]) -> EventView:
+def event_view(
+    event: Event,
+    site: Site,
+    next_dates: tuple[str, ...],
+    images: Mapping[str, ImageFacts] | None = None,
+) -> EventView:
     config = site.config
     place_ref = None
     city = site.city_of(event)
@@ -245,6 +258,7 @@ def event_view(event: Event, site: Site, next_dates: tuple[str, ...]) -> EventVi
         next_dates=next_dates,
         **add_to_calendar_links(event, site),
         origin=origin_view(event.origin, config) if event.origin else None,
+        image_size=image_size(images, event.image),
     )
 
 
@@ -293,7 +307,9 @@ def add_to_calendar_links(event: Event, site: Site) -> dict[str, str]:
     }
 
 
-def startup_view(startup: Startup, site: Site) -> StartupView:
+def startup_view(
+    startup: Startup, site: Site, images: Mapping[str, ImageFacts] | None = None
+) -> StartupView:
     config = site.config
     place = site.place(startup.place) if startup.place else None
     return StartupView(
@@ -312,10 +328,13 @@ def startup_view(startup: Startup, site: Site) -> StartupView:
         summary=startup.summary,
         social=tuple(Link(network_name(label), url) for label, url in startup.social),
         draft=startup.draft,
+        logo_svg=(images or {}).get(startup.logo or "", NO_FACTS).inline_svg,
     )
 
 
-def place_view(place: Place, site: Site) -> PlaceView:
+def place_view(
+    place: Place, site: Site, images: Mapping[str, ImageFacts] | None = None
+) -> PlaceView:
     return PlaceView(
         slug=place.slug,
         url=urls.place_url(place.slug),
@@ -331,7 +350,16 @@ def place_view(place: Place, site: Site) -> PlaceView:
         summary=place.summary,
         image=urls.media_url(place.image) if place.image else None,
         draft=place.draft,
+        image_size=image_size(images, place.image),
     )
+
+
+NO_FACTS = ImageFacts(0, 0)
+
+
+def image_size(images: Mapping[str, ImageFacts] | None, path: str | None) -> tuple[int, int] | None:
+    facts = (images or {}).get(path or "")
+    return (facts.width, facts.height) if facts else None
 
 
 def press_view(release: PressRelease, sizes: dict[str, int]) -> PressView:

@@ -168,6 +168,7 @@ def test_the_pages_no_entry_may_take() -> None:
         "/", "/404.html", "/sitemap.xml", "/robots.txt", "/_headers", "/media/", "/static/", "/og/",
         "/agenda/", "/agenda/archives/", "/agenda/proposer/", "/abonnement/", "/agenda.ics", "/agenda/rss.xml",
         "/startups/", "/lieux/", "/presse/", "/presse/rss.xml", "/presse/atom.xml",
+        "/recherche/", "/pagefind/",
         "/agenda/ville/caen/", "/agenda/ville/caen.ics", "/startups/ville/caen/",
         "/agenda/theme/smart-city/", "/agenda/theme/smart-city.ics", "/startups/theme/smart-city/",
         "/agenda/choix/", "/startups/choix/",
