@@ -72,12 +72,21 @@ HTML_ROWS = [
     ('<script>var a = "b : c ?";</script>', '<script>var a = "b : c ?";</script>'),
     ("<style>a:hover { x: y }</style>", "<style>a:hover { x: y }</style>"),
     ("<textarea>l'a : b</textarea>", "<textarea>l'a : b</textarea>"),
-    ('<a href="https://x.org/l\'a?b">l\'a</a>', '<a href="https://x.org/l\'a?b">l’a</a>'),
-    ('<time datetime="2026-12-10T18:30">18:30</time>', '<time datetime="2026-12-10T18:30">18:30</time>'),
+    ("<a href=\"https://x.org/l'a?b\">l'a</a>", '<a href="https://x.org/l\'a?b">l’a</a>'),
+    (
+        '<time datetime="2026-12-10T18:30">18:30</time>',
+        '<time datetime="2026-12-10T18:30">18:30</time>',
+    ),
     ('<img src="/a.png" alt="Logo d&#39;Acme">', '<img src="/a.png" alt="Logo d’Acme">'),
     ('<span aria-label="Quoi ?">?</span>', f'<span aria-label="Quoi{NN}?">?</span>'),
-    ('<meta name="description" content="l\'agenda : x">', f'<meta name="description" content="l’agenda{NB}: x">'),
-    ('<meta property="og:url" content="https://x.org/a:b">', '<meta property="og:url" content="https://x.org/a:b">'),
+    (
+        '<meta name="description" content="l\'agenda : x">',
+        f'<meta name="description" content="l’agenda{NB}: x">',
+    ),
+    (
+        '<meta property="og:url" content="https://x.org/a:b">',
+        '<meta property="og:url" content="https://x.org/a:b">',
+    ),
     ("<!-- l'a : b --><p>a &amp; b</p>", "<!-- l'a : b --><p>a &amp; b</p>"),
     ("<p>a &lt; b ; c</p>", f"<p>a &lt; b{NN}; c</p>"),
 ]
