@@ -48,27 +48,45 @@ PROTECTED = re.compile(
 )
 """URLs and e-mail addresses written in text: never changed."""
 
-_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+_Replacement = str | Callable[[re.Match[str]], str]
+_NUMBER_SPACE = re.compile(f"\\d[ {NBSP}{NNBSP}]")
+
+_RULES: tuple[tuple[Callable[[str], bool], re.Pattern[str], _Replacement], ...] = (
+    # Each rule comes with a quick test of whether it can apply: most texts need few rules.
     # l'agenda -> l’agenda (a letter or digit on each side: never a quote mark)
-    (re.compile(r"(?<=\w)'(?=\w)"), "’"),
+    (lambda t: "'" in t, re.compile(r"(?<=\w)'(?=\w)"), "’"),
     # « l'<a>organisation</a> »: a text that ends on an elision, the word is in the next tag
-    (re.compile(r"(?<=\b[^\W\d_])'$|(?<=\b[^\W\d_]u)'$"), "’"),
+    (
+        lambda t: t.endswith("'"),
+        re.compile(r"(?<=\b[^\W\d_])'$|(?<=\b[^\W\d_]u)'$"),
+        "’",
+    ),
     # « texte » with narrow no-break spaces, whatever space was typed
-    (re.compile(rf"«{_SPACE}*"), f"«{NNBSP}"),
-    (re.compile(rf"{_SPACE}*»"), f"{NNBSP}»"),
+    (lambda t: "«" in t, re.compile(rf"«{_SPACE}*"), f"«{NNBSP}"),
+    (lambda t: "»" in t, re.compile(rf"{_SPACE}*»"), f"{NNBSP}»"),
     # a space typed before ; ! ? becomes narrow and unbreakable; none typed: one is added
-    (re.compile(rf"(?:(?<=\S)|^){_SPACE}+([;!?]+){_AFTER_MARK}"), f"{NNBSP}\\1"),
-    (re.compile(rf"(?<=[\w»)\]”’])([;!?]+){_AFTER_MARK}"), f"{NNBSP}\\1"),
+    (
+        lambda t: ";" in t or "!" in t or "?" in t,
+        re.compile(rf"(?:(?<=\S)|^){_SPACE}+([;!?]+){_AFTER_MARK}"),
+        f"{NNBSP}\\1",
+    ),
+    (
+        lambda t: ";" in t or "!" in t or "?" in t,
+        re.compile(rf"(?<=[\w»)\]”’])([;!?]+){_AFTER_MARK}"),
+        f"{NNBSP}\\1",
+    ),
     # the same before :, with a (wider) no-break space
-    (re.compile(rf"(?:(?<=\S)|^){_SPACE}+:{_AFTER_MARK}"), f"{NBSP}:"),
-    (re.compile(rf"(?<=[\w»)\]”’]):{_AFTER_MARK}"), f"{NBSP}:"),
+    (lambda t: ":" in t, re.compile(rf"(?:(?<=\S)|^){_SPACE}+:{_AFTER_MARK}"), f"{NBSP}:"),
+    (lambda t: ":" in t, re.compile(rf"(?<=[\w»)\]”’]):{_AFTER_MARK}"), f"{NBSP}:"),
     # 1 235 and 10 000: digit groups held together
     (
+        lambda t: _NUMBER_SPACE.search(t) is not None,
         re.compile(rf"\b\d{{1,3}}(?:[ {NBSP}{NNBSP}]\d{{3}})+\b"),
         lambda match: re.sub(f"[ {NBSP}]", NNBSP, match.group()),
     ),
     # 49 M€, 12 %, 20 km: a number never parts from its unit
     (
+        lambda t: _NUMBER_SPACE.search(t) is not None,
         re.compile(
             rf"(?<=\d)[ {NNBSP}](?=(?:k|M|Md|Mds)?€|\$|%|°C|(?:km|kg|g|m|cm|mm|ha|Mo|Go|Ko|t)\b)"
         ),
@@ -81,14 +99,19 @@ ORDINAL = re.compile(r"\b(1)(er|re|ers|res)\b")
 
 
 def _typeset_free(text: str) -> str:
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
+    for applies, pattern, replacement in _RULES:
+        if applies(text):
+            text = pattern.sub(replacement, text)
     return text
+
+
+TRIGGER = re.compile(r"['’:;!?«»]|\d[ \u00a0\u202f]")
+"""Text without any of these has nothing to set: most text nodes are skipped at once."""
 
 
 def typeset_text(text: str) -> str:
     """French typography on plain text; URLs and e-mail addresses in it stay as they are."""
-    if not text:
+    if not TRIGGER.search(text):
         return text
     parts = []
     last = 0
@@ -177,9 +200,9 @@ class _Typesetter(HTMLParser):
         end = self.here() if end is None else end
         self.run_start = None
         raw = self.source[start:end]
-        if self.skipped:
+        if self.skipped or raw.isspace():
             return
-        text = html.unescape(raw)
+        text = html.unescape(raw) if "&" in raw else raw
         typeset = typeset_text(text)
         escaped = _escape_text(typeset)
         if not self.plain:
