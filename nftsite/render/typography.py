@@ -143,6 +143,16 @@ def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _may_change(raw: str) -> bool:
+    """Whether a text run as written in the page can change: most cannot (spaces between
+    tags, words without punctuation), and are left without decoding them."""
+    return (
+        "&" in raw
+        or TRIGGER.search(raw) is not None
+        or (("1e" in raw or "1r" in raw) and ORDINAL.search(raw) is not None)
+    )
+
+
 def _raise_ordinals(escaped: str) -> str:
     return ORDINAL.sub(r"\1<sup>\2</sup>", escaped)
 
@@ -200,7 +210,7 @@ class _Typesetter(HTMLParser):
         end = self.here() if end is None else end
         self.run_start = None
         raw = self.source[start:end]
-        if self.skipped or raw.isspace():
+        if self.skipped or not _may_change(raw):
             return
         text = html.unescape(raw) if "&" in raw else raw
         typeset = typeset_text(text)
