@@ -109,15 +109,22 @@ def parse_ics(path: Path) -> icalendar.Calendar:
     return icalendar.Calendar.from_ical(path.read_bytes())
 
 
+def as_typed(text: str) -> str:
+    """A calendar's or feed's text with French typography taken back to what authors type
+    (’ -> ', no-break spaces -> spaces), to find an entry by the title its file gives."""
+    return text.replace("\u2019", "'").replace("\u202f", " ").replace("\u00a0", " ")
+
+
 def by_summary(calendar: icalendar.Calendar) -> dict[str, icalendar.Event]:
+    """VEVENTs by their SUMMARY as typed (see `as_typed`)."""
     events = calendar.walk("VEVENT")
-    found = {str(event["SUMMARY"]): event for event in events}
+    found = {as_typed(str(event["SUMMARY"])): event for event in events}
     assert len(found) == len(events), "two VEVENTs share a SUMMARY in this test calendar"
     return found
 
 
 def summaries(path: Path) -> set[str]:
-    return {str(event["SUMMARY"]) for event in parse_ics(path).walk("VEVENT")}
+    return {as_typed(str(event["SUMMARY"])) for event in parse_ics(path).walk("VEVENT")}
 
 
 def expand(calendar: icalendar.Calendar, start: date, end: date) -> list[icalendar.Event]:
@@ -134,7 +141,10 @@ def content_line(data: bytes, uid_or_summary: str, name: str) -> list[str]:
     """The unfolded `name` lines of the VEVENT whose UID or SUMMARY line contains the text."""
     found = []
     for block in vevent_blocks(unfolded_lines(data)):
-        if any(line.startswith(("UID:", "SUMMARY:")) and uid_or_summary in line for line in block):
+        if any(
+            line.startswith(("UID:", "SUMMARY:")) and uid_or_summary in as_typed(line)
+            for line in block
+        ):
             found += [line for line in block if re.match(rf"{name}[;:]", line)]
     return found
 

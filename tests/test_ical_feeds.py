@@ -66,11 +66,15 @@ class Sample:
         return event_md(self.title, self.body, **self.fields, **themes)
 
 
-TRICKY_TITLE = "Données, code; et \\ antislash, encore; fin \\"
+TRICKY_TITLE = "Données, code ; et \\ antislash, encore ; fin \\"
 LONG_TITLE = (
     "Rencontre régionale « Numérique & Territoires » 🚀🎉 : écosystème, innovation, "
     "créativité — Caen, Rouen, Le Havre 🇫🇷 été 2027 ✨ 👩‍💻 données ouvertes et sûreté"
 )
+LONG_TITLE_SET = (
+    LONG_TITLE.replace("« ", "«\u202f").replace(" »", "\u202f»").replace(" :", "\u00a0:")
+)
+"""The same in French typography, as calendars carry it (render/typography.py)."""
 
 SAMPLES = [
     Sample(
@@ -333,8 +337,11 @@ def test_commas_semicolons_and_backslashes_in_a_title_are_escaped_in_summary(
 ) -> None:
     data = (output / "agenda.ics").read_bytes()
     lines = content_line(data, "Données", "SUMMARY")
-    assert lines == ["SUMMARY:Données\\, code\\; et \\\\ antislash\\, encore\\; fin \\\\"], lines
-    assert str(events[TRICKY_TITLE]["SUMMARY"]) == TRICKY_TITLE
+    # French typography: a narrow no-break space before « ; » (render/typography.py)
+    assert lines == [
+        "SUMMARY:Données\\, code\u202f\\; et \\\\ antislash\\, encore\u202f\\; fin \\\\"
+    ], lines
+    assert str(events[TRICKY_TITLE]["SUMMARY"]) == TRICKY_TITLE.replace(" ;", "\u202f;")
 
 
 def test_a_long_accented_title_with_emoji_is_folded_and_unfolds_to_the_original(
@@ -348,9 +355,9 @@ def test_a_long_accented_title_with_emoji_is_folded_and_unfolds_to_the_original(
         continuation += 1
     assert continuation >= 2, "a title of this length must be folded over several lines"
     summary = content_line(data, "Rencontre régionale", "SUMMARY")
-    assert summary == ["SUMMARY:" + escaped(LONG_TITLE)]
+    assert summary == ["SUMMARY:" + escaped(LONG_TITLE_SET)]
     calendar = icalendar.Calendar.from_ical(data)
-    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == [LONG_TITLE]
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == [LONG_TITLE_SET]
 
 
 def test_description_is_plain_text_with_the_event_page_url(
@@ -373,7 +380,7 @@ def test_an_event_at_a_place_carries_location_geo_url_and_categories(
 ) -> None:
     club = events["Club numérique du premier jeudi"]
     location = str(club["LOCATION"])
-    assert "Maison de la recherche et de l'imagination" in location
+    assert "Maison de la recherche et de l’imagination" in location
     assert "17 rue Claude Bloch, 14000 Caen" in location
     geo = club["GEO"]
     assert (round(geo.latitude, 4), round(geo.longitude, 4)) == (49.2138, -0.3689)

@@ -28,9 +28,11 @@ def test_an_imported_event_page_shows_its_source_date_and_licence(
     build(project, output)
     (note,) = source_notes(output / "agenda" / imported.stem / "index.html")
     # 2026-12-18T15:45:00Z at the source: the 18th in Paris too
+    # French typography (render/typography.py): the apostrophe ’ (words() reads no-break
+    # spaces as spaces)
     assert words(note) == (
-        "Source : Maison de la Recherche et de l'Innovation, mis à jour le 18 décembre 2026. "
-        "Licence : Licence Ouverte 2.0."
+        "Source : Maison de la Recherche et de l’Innovation, mis à jour le 18 décembre "
+        "2026. Licence : Licence Ouverte 2.0."
     )
     (time,) = note.iter("time")
     assert time.get("datetime") == "2026-12-18"

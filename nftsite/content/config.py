@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import zoneinfo
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,15 @@ from nftsite.content.sources import report_unreadable, shown_path
 from nftsite.core.cache import Cache, digest
 from nftsite.core.folders import SITE_FILE
 from nftsite.core.problems import Position, Problem, Problems, SourceReporter, suggestion_hint
-from nftsite.model.models import Figure, NavItem, SiteConfig, Source, Theme
+from nftsite.model.models import (
+    CityWording,
+    Figure,
+    NavItem,
+    SiteConfig,
+    Source,
+    Theme,
+    default_wording,
+)
 
 _SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"
 """One folder of the path: no `.` or `..`, which a browser would resolve away."""
@@ -112,20 +120,57 @@ def parse_language(ctx: f.FieldContext) -> str | None:
     return text
 
 
-def parse_names(ctx: f.FieldContext) -> dict[str, str] | None:
-    """`cities:` — slug: display name."""
+@dataclass(frozen=True)
+class City:
+    """One entry of `cities:`: its name, and its forms after « à » and « de » if declared."""
+
+    name: str
+    wording: CityWording | None = None
+
+
+def parse_cities(ctx: f.FieldContext) -> dict[str, City] | None:
+    """`cities:` — slug: display name, or slug: {name, a, de} for a city whose name takes
+    its own article (« au Havre », « du Havre »)."""
     entries = f.mapping_of(ctx)
     if entries is None:
         return None
-    names = {}
+    cities = {}
     for slug, field in entries.items():
         sub = ctx.child(slug, field)
         if f.check_slug(sub, slug, field.node) is None:
             continue
-        name = f.parse_text(sub)
-        if name is not None:
-            names[slug] = name
-    return names
+        if isinstance(field.node, yaml.ScalarNode):
+            name = f.parse_text(sub)
+            if name is not None:
+                cities[slug] = City(name)
+            continue
+        values = read_record(sub, CITY_FIELDS)
+        if values is None:
+            continue
+        default = default_wording(values["name"])
+        at, of = values.get("a", default.at), values.get("de", default.of)
+        cities[slug] = City(values["name"], CityWording(at, of))
+    return cities
+
+
+def parse_preposition(expected: tuple[str, ...], example: str) -> f.Parser:
+    """`a:` / `de:` of a city: the whole phrase, which must start with its preposition."""
+
+    def parse(ctx: f.FieldContext) -> str | None:
+        text = f.parse_text(ctx)
+        if text is None:
+            return None
+        text = " ".join(text.split()).replace("'", "’")
+        if not text.startswith(expected) or text in (e.strip() for e in expected):
+            words = " ou ".join(f"« {e.strip()} »" for e in expected)
+            ctx.error(
+                f"« {text} » ne commence pas par {words} suivi du nom",
+                f"écrivez toute l'expression, par exemple « {example} »",
+            )
+            return None
+        return text
+
+    return parse
 
 
 def parse_themes(ctx: f.FieldContext) -> dict[str, Theme] | None:
@@ -195,6 +240,21 @@ THEME_FIELDS = (
     FieldSpec("city", f.parse_slug, "ville qui porte cet axe"),
     FieldSpec("summary", f.parse_text, "une phrase de présentation"),
 )
+CITY_FIELDS = (
+    FieldSpec("name", f.parse_text, "nom affiché", required=True),
+    FieldSpec(
+        "a",
+        parse_preposition(("à ", "au ", "aux "), "au Havre"),
+        "la ville après « à » (« au Havre ») ; par défaut « à » et le nom",
+        example="au Havre",
+    ),
+    FieldSpec(
+        "de",
+        parse_preposition(("de ", "d’", "du ", "des "), "du Havre"),
+        "la ville après « de » (« du Havre ») ; par défaut « de » (ou « d’ ») et le nom",
+        example="du Havre",
+    ),
+)
 NAV_FIELDS = (
     FieldSpec("label", f.parse_text, "texte du lien", required=True),
     FieldSpec("url", parse_link_target, "adresse", required=True),
@@ -221,7 +281,12 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "feed_past_months", f.parse_months, "mois de passé gardés dans les agendas", example="12"
     ),
-    FieldSpec("cities", parse_names, "les villes : identifiant: nom", required=True),
+    FieldSpec(
+        "cities",
+        parse_cities,
+        "les villes : identifiant: nom, ou identifiant: {name, a, de}",
+        required=True,
+    ),
     FieldSpec("themes", parse_themes, "les thèmes : identifiant: nom", required=True),
     FieldSpec("navigation", parse_records(NAV_FIELDS, NavItem), "le menu principal"),
     FieldSpec("figures", parse_records(FIGURE_FIELDS, Figure), "chiffres clés de l'accueil"),
@@ -332,6 +397,11 @@ def read_site_config(
     values = dict(result.values)
     values.setdefault("language", "fr")
     values.setdefault("timezone", zoneinfo.ZoneInfo("Europe/Paris"))
+    cities: dict[str, City] = values.pop("cities")
+    values["cities"] = {slug: city.name for slug, city in cities.items()}
+    values["city_wordings"] = {
+        slug: city.wording for slug, city in cities.items() if city.wording is not None
+    }
     source = Source(path=shown, slug="site", text=text, positions=result.positions)
     config = SiteConfig(source=source, **values)
     for theme in config.themes.values():

@@ -31,6 +31,8 @@ class Facet:
     agenda_url: str
     startups_url: str
     calendar_url: str
+    at: str = ""
+    """A city after « à » (« à Caen », « au Havre », from site.yaml); '' for a theme."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def build_facets(
             urls.city_agenda_url(slug),
             urls.city_startups_url(slug),
             urls.city_calendar_url(slug),
+            at=config.city_at(slug),
         )
         for slug, name in config.cities.items()
     )

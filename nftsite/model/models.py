@@ -64,6 +64,24 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class CityWording:
+    """How French names a city after « à » and « de »: « au Havre », « du Havre »."""
+
+    at: str
+    of: str
+
+
+ELIDED = frozenset("AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸaeiouyàâäéèêëîïôöùûüÿ")
+"""First letters after which « de » loses its vowel: « d’Évreux »."""
+
+
+def default_wording(name: str) -> CityWording:
+    """French's defaults when site.yaml declares none: « à Caen », « de Caen », « d’Évreux »."""
+    of = f"d’{name}" if name[:1] in ELIDED else f"de {name}"
+    return CityWording(f"à {name}", of)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """`content/site.yaml`: the site's identity and its shared vocabularies."""
 
@@ -87,6 +105,21 @@ class SiteConfig:
     `…/tree/branch`), or '': where « Proposer un événement » opens a new file."""
     declared_base_url: str = ""
     """site.yaml's own base_url when a build is published elsewhere (`--base-url`), else ''."""
+    city_wordings: dict[str, CityWording] = field(default_factory=dict)
+    """The cities whose site.yaml entry says how to write « à » and « de » before them
+    (`le-havre: {name: Le Havre, a: au Havre, de: du Havre}`); see `city_at`."""
+
+    def city_at(self, slug: str) -> str:
+        """« à Caen », « au Havre »: the city after the preposition of place."""
+        return self.city_wording(slug).at
+
+    def city_of(self, slug: str) -> str:
+        """« de Caen », « du Havre », « d’Évreux »: the city after « de »."""
+        return self.city_wording(slug).of
+
+    def city_wording(self, slug: str) -> CityWording:
+        declared = self.city_wordings.get(slug)
+        return declared or default_wording(self.cities.get(slug, slug))
 
     @property
     def home_url(self) -> str:

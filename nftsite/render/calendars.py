@@ -27,6 +27,7 @@ from nftsite.render.ical import (
 )
 from nftsite.render.markdown import RenderedBody
 from nftsite.render.plaintext import html_to_text
+from nftsite.render.typography import typeset_text
 
 
 def calendar_entry(
@@ -93,7 +94,8 @@ def describe(event: Event, body: RenderedBody, base_url: str, page: str) -> str:
     if practical:
         parts.append("\n".join(practical))
     parts.append(f"Plus d'informations : {page}")
-    return "\n\n".join(parts)
+    # The body's text is typeset by html_to_text, which knows its code; the rest here.
+    return "\n\n".join(part if part is text else typeset_text(part) for part in parts)
 
 
 def is_in_feeds(event: Event, now: datetime, past_months: int) -> bool:
@@ -118,7 +120,7 @@ class CalendarFeed:
 
 
 FACET_FEED_DESCRIPTION = {
-    "city": "Les événements du numérique à {name}.",
+    "city": "Les événements du numérique {at}.",
     "theme": "Les événements {name} en Normandie.",
 }
 
@@ -140,7 +142,7 @@ def calendar_feeds(site: Site) -> list[CalendarFeed]:
         CalendarFeed(
             facet.calendar_url,
             f"Agenda numérique — {facet.name}",
-            f"{FACET_FEED_DESCRIPTION[facet.kind].format(name=facet.name)} {window}",
+            f"{FACET_FEED_DESCRIPTION[facet.kind].format(name=facet.name, at=facet.at)} {window}",
             facet,
         )
         for facet in site.facets

@@ -21,6 +21,7 @@ from nftsite.link.site import Site
 from nftsite.model.models import SiteConfig, Status
 from nftsite.model.recurrence import upcoming_occurrences
 from nftsite.render.calendars import event_location
+from nftsite.render.typography import typeset_text
 from nftsite.render.views import event_when
 
 
@@ -48,8 +49,9 @@ class FeedSpec:
 def _generator(config: SiteConfig, spec: FeedSpec, items: Sequence[FeedItem]) -> FeedGenerator:
     generator = FeedGenerator()
     generator.id(urls.absolute(config.base_url, spec.page))
-    generator.title(spec.title)
-    generator.subtitle(spec.description)
+    # Titles and summaries get French typography as characters (`typeset_text`).
+    generator.title(typeset_text(spec.title))
+    generator.subtitle(typeset_text(spec.description))
     # feedgen takes the last link as the RSS channel <link>: the page must come last.
     generator.link(href=urls.absolute(config.base_url, spec.feed), rel="self")
     generator.link(href=urls.absolute(config.base_url, spec.page), rel="alternate")
@@ -63,14 +65,13 @@ def _generator(config: SiteConfig, spec: FeedSpec, items: Sequence[FeedItem]) ->
         entry = generator.add_entry(order="append")
         entry.id(item.url)
         entry.guid(item.url, permalink=True)
-        entry.title(item.title)
+        entry.title(typeset_text(item.title))
         entry.link(href=item.url)
         # RSS readers show <description> as HTML: plain text is escaped once more, so
         # « <b> » in a summary reads as those characters, never as a tag (Atom's summary is
         # declared type="text" and needs no such care).
-        entry.summary(
-            html.escape(item.summary, quote=False) if spec.kind == "rss" else item.summary
-        )
+        summary = typeset_text(item.summary)
+        entry.summary(html.escape(summary, quote=False) if spec.kind == "rss" else summary)
         entry.published(item.published)
         entry.updated(item.updated)
     return generator

@@ -23,6 +23,7 @@ from nftsite.core.parallel import parallel_imap
 from nftsite.core.problems import Position, Problems, SourceReporter
 from nftsite.core.urls import output_path
 from nftsite.render.pages import PageToRender
+from nftsite.render.typography import typeset_html
 
 
 class TemplateUnreadable(Exception):
@@ -196,7 +197,11 @@ def page_key(template_key: str, template: str, variables: dict[str, object], bod
 
 
 def render_page(environment: jinja2.Environment, page: PageToRender) -> bytes:
-    return environment.get_template(page.template).render(page.render_context()).encode("utf-8")
+    """The page's HTML, with French typography set in its text (`render.typography`): one
+    pass over every page, so bodies, templates and views all get it. The pass is code, so
+    the cache's code fingerprint already covers it in each page's key."""
+    html = environment.get_template(page.template).render(page.render_context())
+    return typeset_html(html).encode("utf-8")
 
 
 @lru_cache(maxsize=256)

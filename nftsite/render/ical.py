@@ -19,6 +19,7 @@ from icalendar.prop import vCalAddress, vDuration, vRecur, vText
 from nftsite.link.identity import EventIdentity
 from nftsite.model.models import Event, Status
 from nftsite.render.timezones import settled_first_year, vtimezone
+from nftsite.render.typography import typeset_text
 
 PRODUCT_ID = "-//Normandy French Tech//nftsite//FR"
 REFRESH = timedelta(hours=6)
@@ -78,6 +79,8 @@ def calendar_bytes(
     calendar.add("method", "PUBLISH")
     # icalendar types NAME and X- names as unknown values, which it does not escape: a title
     # with `,` `;` `\` or a line break would break the line (DEF-12). vText escapes them.
+    # French typography as characters (`typeset_text`): a calendar shows no HTML entity.
+    name, description = typeset_text(name), typeset_text(description)
     calendar.add("name", vText(name))
     calendar.add("x-wr-calname", vText(name))
     calendar.add("x-wr-caldesc", vText(description))
@@ -131,7 +134,7 @@ def event_component(entry: CalendarEntry) -> icalendar.Event:
     component.add("dtstamp", entry.identity.stamp)
     component.add("last-modified", entry.identity.stamp)
     component.add("sequence", entry.identity.sequence)
-    component.add("summary", event.title)
+    component.add("summary", typeset_text(event.title))
     component.add("dtstart", unambiguous(event.start))
     end = exclusive_end(event)
     if end is not None:
@@ -142,7 +145,7 @@ def event_component(entry: CalendarEntry) -> icalendar.Event:
             component.add("exdate", unambiguous(moment))
     component.add("status", event.status.value.upper())
     if entry.location:
-        component.add("location", entry.location)
+        component.add("location", typeset_text(entry.location))
     if entry.geo is not None:
         component.add("geo", entry.geo)
     component.add("url", entry.url)

@@ -1,9 +1,13 @@
-"""Rendered HTML -> plain text, for the DESCRIPTION of calendar events and feed summaries."""
+"""Rendered HTML -> plain text, for the DESCRIPTION of calendar events and feed summaries.
+
+The text gets French typography (`render.typography.typeset_text`), except inside code."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+
+from nftsite.render.typography import SKIPPED, typeset_text
 
 BLOCKS = {
     "p",
@@ -41,8 +45,11 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.links: list[str | None] = []
+        self.code = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIPPED:
+            self.code += 1
         if tag in BLOCKS:
             self.parts.append("\n\n" if tag != "br" else "\n")
         elif tag == "li":
@@ -53,6 +60,8 @@ class _TextExtractor(HTMLParser):
             self.links.append(dict(attrs).get("href"))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in SKIPPED and self.code:
+            self.code -= 1
         if tag in BLOCKS:
             self.parts.append("\n\n")
         elif tag == "a" and self.links:
@@ -61,7 +70,8 @@ class _TextExtractor(HTMLParser):
                 self.parts.append(f" ({href})")
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(re.sub(r"\s+", " ", data))
+        text = re.sub(r"\s+", " ", data)
+        self.parts.append(text if self.code else typeset_text(text))
 
 
 def html_to_text(html: str, base_url: str = "") -> str:

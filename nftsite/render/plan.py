@@ -54,14 +54,15 @@ from nftsite.render.views import Link, PageView, StartupView, page_view
 HOME_EVENTS = 4
 HOME_PRESS = 3
 
-SCOPED_TITLE = {"city": "{list} à {name}", "theme": "{list} {name}"}
-"""A city's or a theme's listing in <title>: "Agenda à Caen", "Startups Smart city"."""
-SCOPED_HEADING = {"city": "{list} à {name}", "theme": "{list} : {name}"}
+SCOPED_TITLE = {"city": "{list} {at}", "theme": "{list} {name}"}
+"""A city's or a theme's listing in <title>: "Agenda à Caen", "Agenda au Havre", "Startups
+Smart city" (`at` is the city with its preposition, from site.yaml)."""
+SCOPED_HEADING = {"city": "{list} {at}", "theme": "{list} : {name}"}
 """The same listing's <h1>: "Agenda à Caen", "Startups : Smart city"."""
 
 
 def scoped(wording: dict[str, str], listing: str, facet: Facet) -> str:
-    return wording[facet.kind].format(list=listing, name=facet.name)
+    return wording[facet.kind].format(list=listing, name=facet.name, at=facet.at)
 
 
 def plan_pages(

@@ -339,7 +339,7 @@ def test_event_pages_say_when_in_french(make_site: Any) -> None:
 
     banner = page(site.output, "annule").find(".//p[@class='banner banner-cancelled']")
     assert text_of(banner) == (
-        "Événement annulé. Il reste affiché pour mémoire ; il n'aura pas lieu."
+        "Événement annulé. Il reste affiché pour mémoire\u202f; il n’aura pas lieu."  # typography
     )
 
     # U+00A0 sits exactly inside the clocks « 9 h » and « 17 h 30 », nowhere else.

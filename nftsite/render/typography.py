@@ -1,0 +1,291 @@
+"""French typography, applied to the human text of pages and feeds, never to code or URLs.
+
+Authors type plain spaces and straight apostrophes; French typography wants a narrow
+no-break space (U+202F) before ``; ! ?`` and inside « », a no-break space (U+00A0) before
+``:``, the apostrophe ’, no-break spaces inside « 1 235 » and in « 49 M€ », and « 1er » with
+its letters raised. This module makes those changes at the very end of rendering, so Markdown
+bodies, templates and views all get them without anyone typing special characters:
+
+- `typeset_text(text)`: plain text (feeds, calendars): characters only, never an entity;
+- `typeset_html(html)`: a rendered page. `html.parser` tokenizes it; only text nodes outside
+  ``<code> <pre> <kbd> <samp> <script> <style> <textarea>`` change, and the human-text
+  attributes (`HUMAN_ATTRIBUTES`, and the ``content`` of the description and Open Graph
+  ``<meta>``). Every other byte (tags, machine attributes such as ``href``, ``src``,
+  ``datetime``, comments, JSON-LD) is copied as it is.
+
+Both are idempotent: text already set is left as it is, so a page can go through twice.
+
+Why not the `french-typo` package (PyPI, MIT, version 1.6.1 of October 2026, maintained):
+it rewrites a whole HTML string with regular expressions, masking attributes only, so it
+changes ``<code>`` and ``<pre>`` content and knows no text node; it writes ``&nbsp;``
+entities (which calendars must not carry) and a plain no-break space where a narrow one is
+wanted before ``; ! ?``; it turns every ``&nbsp;`` back into a space first; it neither curls
+apostrophes nor joins digit groups; and its hour rule rewrites « 18h30 » wherever it appears.
+The rules the site needs are a dozen lines of expressions below, tested in
+`tests/test_typography.py`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+NBSP = "\u00a0"
+"""No-break space: before « : », between a number and its unit."""
+NNBSP = "\u202f"
+"""Narrow no-break space: before « ; ! ? », inside « », between digit groups."""
+
+_SPACE = f"[ \\t\\r\\n{NBSP}\u2009{NNBSP}]"
+_AFTER_MARK = r"(?=[\s»)\]\"’”.,;:!?…]|$)"
+"""A mark of punctuation ends a phrase: what follows is a space, an end or other marks. So
+« a;b », « x?y » and the « 18:30 » of a clock are left alone."""
+
+PROTECTED = re.compile(
+    r"(?:\b(?:https?|ftp|webcal)://|\bmailto:|\btel:|\bwww\.)[^\s<>«»\"]*[^\s<>«»\".,;:!?)]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+"""URLs and e-mail addresses written in text: never changed."""
+
+_Replacement = str | Callable[[re.Match[str]], str]
+_NUMBER_SPACE = re.compile(f"\\d[ {NBSP}{NNBSP}]")
+
+_RULES: tuple[tuple[Callable[[str], bool], re.Pattern[str], _Replacement], ...] = (
+    # Each rule comes with a quick test of whether it can apply: most texts need few rules.
+    # l'agenda -> l’agenda (a letter or digit on each side: never a quote mark)
+    (lambda t: "'" in t, re.compile(r"(?<=\w)'(?=\w)"), "’"),
+    # « l'<a>organisation</a> »: a text that ends on an elision, the word is in the next tag
+    (
+        lambda t: t.endswith("'"),
+        re.compile(r"(?<=\b[^\W\d_])'$|(?<=\b[^\W\d_]u)'$"),
+        "’",
+    ),
+    # « texte » with narrow no-break spaces, whatever space was typed
+    (lambda t: "«" in t, re.compile(rf"«{_SPACE}*"), f"«{NNBSP}"),
+    (lambda t: "»" in t, re.compile(rf"{_SPACE}*»"), f"{NNBSP}»"),
+    # a space typed before ; ! ? becomes narrow and unbreakable; none typed: one is added
+    (
+        lambda t: ";" in t or "!" in t or "?" in t,
+        re.compile(rf"(?:(?<=\S)|^){_SPACE}+([;!?]+){_AFTER_MARK}"),
+        f"{NNBSP}\\1",
+    ),
+    (
+        lambda t: ";" in t or "!" in t or "?" in t,
+        re.compile(rf"(?<=[\w»)\]”’])([;!?]+){_AFTER_MARK}"),
+        f"{NNBSP}\\1",
+    ),
+    # the same before :, with a (wider) no-break space
+    (lambda t: ":" in t, re.compile(rf"(?:(?<=\S)|^){_SPACE}+:{_AFTER_MARK}"), f"{NBSP}:"),
+    (lambda t: ":" in t, re.compile(rf"(?<=[\w»)\]”’]):{_AFTER_MARK}"), f"{NBSP}:"),
+    # 1 235 and 10 000: digit groups held together
+    (
+        lambda t: _NUMBER_SPACE.search(t) is not None,
+        re.compile(rf"\b\d{{1,3}}(?:[ {NBSP}{NNBSP}]\d{{3}})+\b"),
+        lambda match: re.sub(f"[ {NBSP}]", NNBSP, match.group()),
+    ),
+    # 49 M€, 12 %, 20 km: a number never parts from its unit
+    (
+        lambda t: _NUMBER_SPACE.search(t) is not None,
+        re.compile(
+            rf"(?<=\d)[ {NNBSP}](?=(?:k|M|Md|Mds)?€|\$|%|°C|(?:km|kg|g|m|cm|mm|ha|Mo|Go|Ko|t)\b)"
+        ),
+        NBSP,
+    ),
+)
+
+ORDINAL = re.compile(r"\b(1)(er|re|ers|res)\b")
+"""« 1er », « 1re »: the ordinals written with letters, raised in HTML (`<sup>`)."""
+
+
+def _typeset_free(text: str) -> str:
+    for applies, pattern, replacement in _RULES:
+        if applies(text):
+            text = pattern.sub(replacement, text)
+    return text
+
+
+TRIGGER = re.compile(r"['’:;!?«»]|\d[ \u00a0\u202f]")
+"""Text without any of these has nothing to set: most text nodes are skipped at once."""
+
+
+def typeset_text(text: str) -> str:
+    """French typography on plain text; URLs and e-mail addresses in it stay as they are."""
+    if not TRIGGER.search(text):
+        return text
+    parts = []
+    last = 0
+    for match in PROTECTED.finditer(text):
+        parts.append(_typeset_free(text[last : match.start()]))
+        parts.append(match.group())
+        last = match.end()
+    parts.append(_typeset_free(text[last:]))
+    return "".join(parts)
+
+
+SKIPPED = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})
+"""Elements whose text is machine text (or not text at all): never changed."""
+PLAIN_TEXT = frozenset({"title", "option", "select", "datalist"})
+"""Elements whose text may hold no markup: typeset, but « 1er » is not raised there."""
+HUMAN_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "placeholder"})
+"""Attributes read or shown to people as text: typeset like text (characters only)."""
+HUMAN_META = frozenset(
+    {"description", "og:title", "og:description", "twitter:title", "twitter:description"}
+)
+"""``<meta name=…>`` / ``<meta property=…>`` whose ``content`` is a sentence, not a URL."""
+
+_ATTRIBUTE = re.compile(
+    r"""(?P<lead>\s(?P<name>[^\s"'>/=]+)\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')"""
+)
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _may_change(raw: str) -> bool:
+    """Whether a text run as written in the page can change: most cannot (spaces between
+    tags, words without punctuation), and are left without decoding them."""
+    return (
+        "&" in raw
+        or TRIGGER.search(raw) is not None
+        or (("1e" in raw or "1r" in raw) and ORDINAL.search(raw) is not None)
+    )
+
+
+def _raise_ordinals(escaped: str) -> str:
+    return ORDINAL.sub(r"\1<sup>\2</sup>", escaped)
+
+
+def _typeset_tag(tag: str, attrs: list[tuple[str, str | None]], raw: str) -> str:
+    """The start tag with its human-text attributes typeset, every other byte kept."""
+    names = {name for name, _ in attrs}
+    if tag == "meta":
+        values = dict(attrs)
+        kind = values.get("name") or values.get("property") or ""
+        wanted = {"content"} if kind.lower() in HUMAN_META else set()
+    else:
+        wanted = set(HUMAN_ATTRIBUTES)
+    if not names & wanted:
+        return raw
+
+    def rewrite(match: re.Match[str]) -> str:
+        if match.group("name").lower() not in wanted:
+            return match.group()
+        quoted = match.group("dq") is not None
+        value = match.group("dq") if quoted else match.group("sq")
+        assert value is not None
+        text = html.unescape(value)
+        typeset = typeset_text(text)
+        if typeset == text:
+            return match.group()
+        escaped = html.escape(typeset, quote=True)
+        return f'{match.group("lead")}"{escaped}"'
+
+    return _ATTRIBUTE.sub(rewrite, raw)
+
+
+class _Typesetter(HTMLParser):
+    """Collects the edits of one page: (start, end, replacement) spans of its source."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.line_starts = [0]
+        self.line_starts.extend(m.end() for m in re.finditer("\n", source))
+        self.edits: list[tuple[int, int, str]] = []
+        self.run_start: int | None = None
+        self.skipped = 0
+        self.plain = 0
+
+    def here(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def end_run(self, end: int | None = None) -> None:
+        """The text run that ends here (text and character references) is typeset."""
+        if self.run_start is None:
+            return
+        start = self.run_start
+        end = self.here() if end is None else end
+        self.run_start = None
+        raw = self.source[start:end]
+        if self.skipped or not _may_change(raw):
+            return
+        text = html.unescape(raw) if "&" in raw else raw
+        typeset = typeset_text(text)
+        escaped = _escape_text(typeset)
+        if not self.plain:
+            escaped = _raise_ordinals(escaped)
+        if typeset != text or escaped != _escape_text(text):
+            self.edits.append((start, end, escaped))
+
+    def text(self) -> None:
+        if self.run_start is None:
+            self.run_start = self.here()
+
+    def handle_data(self, data: str) -> None:
+        self.text()
+
+    def handle_entityref(self, name: str) -> None:
+        self.text()
+
+    def handle_charref(self, name: str) -> None:
+        self.text()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.end_run()
+        raw = self.get_starttag_text() or ""
+        typeset = _typeset_tag(tag, attrs, raw)
+        if typeset != raw:
+            start = self.here()
+            self.edits.append((start, start + len(raw), typeset))
+        if tag in SKIPPED:
+            self.skipped += 1
+        elif tag in PLAIN_TEXT:
+            self.plain += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.end_run()
+        raw = self.get_starttag_text() or ""
+        typeset = _typeset_tag(tag, attrs, raw)
+        if typeset != raw:
+            start = self.here()
+            self.edits.append((start, start + len(raw), typeset))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.end_run()
+        if tag in SKIPPED and self.skipped:
+            self.skipped -= 1
+        elif tag in PLAIN_TEXT and self.plain:
+            self.plain -= 1
+
+    def handle_comment(self, data: str) -> None:
+        self.end_run()
+
+    def handle_decl(self, decl: str) -> None:
+        self.end_run()
+
+    def handle_pi(self, data: str) -> None:
+        self.end_run()
+
+    def unknown_decl(self, data: str) -> None:
+        self.end_run()
+
+
+def typeset_html(source: str) -> str:
+    """The page with French typography in its text nodes and human-text attributes."""
+    parser = _Typesetter(source)
+    parser.feed(source)
+    parser.close()
+    parser.end_run(len(source))  # text up to the end of the page
+    if not parser.edits:
+        return source
+    parts = []
+    last = 0
+    for start, end, replacement in sorted(parser.edits):
+        parts.append(source[last:start])
+        parts.append(replacement)
+        last = end
+    parts.append(source[last:])
+    return "".join(parts)
