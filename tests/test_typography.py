@@ -107,6 +107,35 @@ def test_html_keeps_every_other_byte() -> None:
     assert typeset_html(page) == page
 
 
+TOKENIZER_CASES = [
+    # (page, what typeset_html must make of it): the places a hand-made tokenizer can slip
+    ("<img alt='a>b' title=\"l'été\">l'été", "<img alt='a>b' title=\"l’été\">l’été"),
+    ("<script>var a = 'l'; if (a) {}</script>l'été", "<script>var a = 'l'; if (a) {}</script>l’été"),
+    ("<style>p::after { content: 'x'; }</style>", "<style>p::after { content: 'x'; }</style>"),
+    ("<!-- l'été : ici -->l'été", "<!-- l'été : ici -->l’été"),
+    ("<CODE>l'été</CODE> l'été", "<CODE>l'été</CODE> l’été"),
+    ("<pre><code>a ; b</code></pre>c ; d", "<pre><code>a ; b</code></pre>c\u202f; d"),
+    ("<br/>l'été<hr />l'été", "<br/>l’été<hr />l’été"),
+    ("<title>Le 1er mai</title><p>Le 1er mai</p>", "<title>Le 1er mai</title><p>Le 1<sup>er</sup> mai</p>"),
+    ("<p>a &amp; b : c</p>", "<p>a &amp; b\u00a0: c</p>"),
+    ('<a href="https://x.fr/l\'a:b">l\'a</a>', '<a href="https://x.fr/l\'a:b">l’a</a>'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("page", "expected"), TOKENIZER_CASES)
+def test_the_page_tokenizer_finds_text_where_a_browser_does(page: str, expected: str) -> None:
+    assert typeset_html(page) == expected
+
+
+def test_typesetting_a_built_page_again_changes_nothing(sample_output: Path):
+    """Read by html5lib, a built page and the same page typeset again have the same elements
+    and the same machine attributes: the tokenizer never took a tag for text or text for a
+    tag (the sample is already typeset, so typesetting again must change nothing at all)."""
+    for page in sorted(sample_output.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert typeset_html(text) == text, page
+
+
 # --- site.yaml: the cities' prepositions ------------------------------------------------------
 
 SITE = """title: T

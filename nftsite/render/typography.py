@@ -7,10 +7,10 @@ its letters raised. This module makes those changes at the very end of rendering
 bodies, templates and views all get them without anyone typing special characters:
 
 - `typeset_text(text)`: plain text (feeds, calendars): characters only, never an entity;
-- `typeset_html(html)`: a rendered page. `html.parser` tokenizes it; only text nodes outside
-  ``<code> <pre> <kbd> <samp> <script> <style> <textarea>`` change, and the human-text
-  attributes (`HUMAN_ATTRIBUTES`, and the ``content`` of the description and Open Graph
-  ``<meta>``). Every other byte (tags, machine attributes such as ``href``, ``src``,
+- `typeset_html(html)`: a rendered page, read by a tokenizer of well-formed HTML; only text
+  nodes outside ``<code> <pre> <kbd> <samp> <script> <style> <textarea>`` change, and the
+  human-text attributes (`HUMAN_ATTRIBUTES`, and the ``content`` of the description and
+  Open Graph ``<meta>``). Every other byte (tags, machine attributes such as ``href``, ``src``,
   ``datetime``, comments, JSON-LD) is copied as it is.
 
 Both are idempotent: text already set is left as it is, so a page can go through twice.
@@ -30,7 +30,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 
 NBSP = "\u00a0"
 """No-break space: before « : », between a number and its unit."""
@@ -185,107 +184,105 @@ def _typeset_tag(tag: str, attrs: list[tuple[str, str | None]], raw: str) -> str
     return _ATTRIBUTE.sub(rewrite, raw)
 
 
-class _Typesetter(HTMLParser):
-    """Collects the edits of one page: (start, end, replacement) spans of its source."""
+_TOKEN = re.compile(
+    r"""<!--.*?(?:-->|$)"""  # a comment
+    r"""|<![^>]*>|<\?[^>]*>"""  # a declaration (the doctype) or a processing instruction
+    r"""|</(?P<end>[A-Za-z][^\s/>]*)[^>]*>"""  # an end tag
+    r"""|<(?P<start>[A-Za-z][^\s/>]*)"""  # a start tag, its attributes (quoted values may
+    r"""(?:[^>"']|"[^"]*"|'[^']*')*>""",  # hold a `>`) and its end
+    re.DOTALL,
+)
+"""What is not text in a rendered page. The pages are our own templates' output and bodies
+cleaned by nh3, so they are well-formed: a regular expression reads them as `html.parser`
+would, at half its cost (`tests/test_typography.py` pins the places where a tokenizer can slip:
+`>` inside a quoted attribute, script and style content, comments, case, self-closing tags)."""
 
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.source = source
-        self.line_starts = [0]
-        self.line_starts.extend(m.end() for m in re.finditer("\n", source))
-        self.edits: list[tuple[int, int, str]] = []
-        self.run_start: int | None = None
-        self.skipped = 0
-        self.plain = 0
+_RAW_TEXT_END = {
+    "script": re.compile(r"</script", re.IGNORECASE),
+    "style": re.compile(r"</style", re.IGNORECASE),
+}
+"""Elements whose content is not HTML: read up to their end tag without looking inside."""
 
-    def here(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
+_ATTRIBUTE_NAMES = re.compile(
+    r"""\s([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
+)
+_MAY_BE_HUMAN = re.compile(r"\s(?:title|alt|aria-label|placeholder)\s*=", re.IGNORECASE)
 
-    def end_run(self, end: int | None = None) -> None:
-        """The text run that ends here (text and character references) is typeset."""
-        if self.run_start is None:
-            return
-        start = self.run_start
-        end = self.here() if end is None else end
-        self.run_start = None
-        raw = self.source[start:end]
-        if self.skipped or not _may_change(raw):
-            return
-        text = html.unescape(raw) if "&" in raw else raw
-        typeset = typeset_text(text)
-        escaped = _escape_text(typeset)
-        if not self.plain:
-            escaped = _raise_ordinals(escaped)
-        if typeset != text or escaped != _escape_text(text):
-            self.edits.append((start, end, escaped))
 
-    def text(self) -> None:
-        if self.run_start is None:
-            self.run_start = self.here()
+def _attributes(raw: str, name: str) -> list[tuple[str, str | None]]:
+    """A start tag's attributes as `html.parser` gives them: names lowered, values decoded."""
+    inside = raw[1 + len(name) : -1]
+    found: list[tuple[str, str | None]] = []
+    for match in _ATTRIBUTE_NAMES.finditer(inside):
+        value = next((v for v in match.groups()[1:] if v is not None), None)
+        found.append((match.group(1).lower(), html.unescape(value) if value else value))
+    return found
 
-    def handle_data(self, data: str) -> None:
-        self.text()
 
-    def handle_entityref(self, name: str) -> None:
-        self.text()
-
-    def handle_charref(self, name: str) -> None:
-        self.text()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.end_run()
-        raw = self.get_starttag_text() or ""
-        typeset = _typeset_tag(tag, attrs, raw)
-        if typeset != raw:
-            start = self.here()
-            self.edits.append((start, start + len(raw), typeset))
-        if tag in SKIPPED:
-            self.skipped += 1
-        elif tag in PLAIN_TEXT:
-            self.plain += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.end_run()
-        raw = self.get_starttag_text() or ""
-        typeset = _typeset_tag(tag, attrs, raw)
-        if typeset != raw:
-            start = self.here()
-            self.edits.append((start, start + len(raw), typeset))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.end_run()
-        if tag in SKIPPED and self.skipped:
-            self.skipped -= 1
-        elif tag in PLAIN_TEXT and self.plain:
-            self.plain -= 1
-
-    def handle_comment(self, data: str) -> None:
-        self.end_run()
-
-    def handle_decl(self, decl: str) -> None:
-        self.end_run()
-
-    def handle_pi(self, data: str) -> None:
-        self.end_run()
-
-    def unknown_decl(self, data: str) -> None:
-        self.end_run()
+def _typeset_run(raw: str, plain: bool) -> str | None:
+    """A text run as written in the page, typeset; None when it does not change."""
+    if not _may_change(raw):
+        return None
+    text = html.unescape(raw) if "&" in raw else raw
+    typeset = typeset_text(text)
+    escaped = _escape_text(typeset)
+    if not plain:
+        escaped = _raise_ordinals(escaped)
+    if typeset != text or escaped != _escape_text(text):
+        return escaped
+    return None
 
 
 def typeset_html(source: str) -> str:
     """The page with French typography in its text nodes and human-text attributes."""
-    parser = _Typesetter(source)
-    parser.feed(source)
-    parser.close()
-    parser.end_run(len(source))  # text up to the end of the page
-    if not parser.edits:
+    parts: list[str] = []
+    last = 0  # what is copied up to here
+    run = 0  # where the current text run starts
+    skipped = plain = 0
+
+    def end_run(end: int) -> None:
+        nonlocal last
+        if run < end and not skipped:
+            typeset = _typeset_run(source[run:end], plain > 0)
+            if typeset is not None:
+                parts.append(source[last:run])
+                parts.append(typeset)
+                last = end
+
+    position = 0
+    while True:
+        match = _TOKEN.search(source, position)
+        if match is None:
+            end_run(len(source))
+            break
+        end_run(match.start())
+        position = run = match.end()
+        name = match.group("start")
+        if name is not None:
+            tag = name.lower()
+            raw = match.group()
+            if tag == "meta" or _MAY_BE_HUMAN.search(raw):
+                typeset = _typeset_tag(tag, _attributes(raw, name), raw)
+                if typeset != raw:
+                    parts.append(source[last : match.start()])
+                    parts.append(typeset)
+                    last = match.end()
+            if raw.endswith("/>"):
+                continue
+            if tag in _RAW_TEXT_END:
+                closing = _RAW_TEXT_END[tag].search(source, position)
+                position = run = closing.start() if closing else len(source)
+            elif tag in SKIPPED:
+                skipped += 1
+            elif tag in PLAIN_TEXT:
+                plain += 1
+        elif match.group("end") is not None:
+            tag = match.group("end").lower()
+            if tag in SKIPPED and skipped:
+                skipped -= 1
+            elif tag in PLAIN_TEXT and plain:
+                plain -= 1
+    if not parts:
         return source
-    parts = []
-    last = 0
-    for start, end, replacement in sorted(parser.edits):
-        parts.append(source[last:start])
-        parts.append(replacement)
-        last = end
     parts.append(source[last:])
     return "".join(parts)
