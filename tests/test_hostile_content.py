@@ -374,9 +374,13 @@ def test_def_9_a_file_name_never_takes_a_page_of_the_site(built_site, file, url,
 
 def test_def_9_reserved_addresses_cover_every_page_the_site_makes(sample_output):
     """The contract in urls.py lists every address a real build publishes, besides entries,
-    redirects and copied files: a new kind of page cannot slip past the reservation."""
+    redirects and the folders the site fills whole (copied files, previews, search index,
+    combination pages): a new kind of page cannot slip past the reservation."""
     config = yaml.safe_load((REPO / "content/site.yaml").read_text(encoding="utf-8"))
     made = set(urls.site_urls(config["cities"], config["themes"]))
+    folders = urls.site_folders()
+    assert set(folders) <= made, "a folder the site fills is not reserved"
+    escaped = []
     entries = set()
     for entry in read_entries(REPO / "content"):
         entries.add(entry.url)
@@ -389,11 +393,13 @@ def test_def_9_reserved_addresses_cover_every_page_the_site_makes(sample_output)
         if path.name.startswith("."):
             continue  # the output folder's own marker, not a page
         url = "/" + relative.removesuffix("index.html")
-        if url.startswith((urls.MEDIA, urls.STATIC)) or url in entries:
+        if url.startswith(folders) or url in entries:
             continue
         if b'http-equiv="refresh"' in path.read_bytes():
             continue  # a renamed entry's former address
-        assert url in made, f"{url} is published but not in urls.site_urls"
+        if url not in made:
+            escaped.append(url)
+    assert not escaped, f"published but not in urls.site_urls: {escaped}"
 
 
 # --- DEF-10: multi-line plain values get the one-line checks -----------------------------------

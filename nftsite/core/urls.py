@@ -185,6 +185,13 @@ def site_urls(cities: Iterable[str], themes: Iterable[str]) -> list[str]:
     return found
 
 
+def site_folders() -> tuple[str, ...]:
+    """The folders of `site_urls` the site fills whole (copied files, drawn previews, the
+    search index, the combination pages): every address under them is the site's, so
+    reserving the folder reserves them all (an entry's address is one level deep)."""
+    return (MEDIA, STATIC, OG_IMAGES, SEARCH_INDEX, AGENDA_CHOICE, STARTUPS_CHOICE)
+
+
 SAME, ABOVE, NAMESAKE = "same", "above", "namesake"
 """How an entry's address would clash with a page of the site: it is that very address; it
 is a folder above it; or its name is that file's name without the extension (`/404/` and
