@@ -25,6 +25,8 @@ from urllib.parse import quote
 
 import pytest
 
+from nftsite.core.urls import SEARCH_INDEX
+
 from .conftest import NOW_ARG, REPO
 
 Rule = tuple[str, list[tuple[str, str]]]
@@ -150,11 +152,15 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_every_file_a_rule_covers_gets_from_the_host_what_the_preview_serves(
     sample_output: Path, rules: list[Rule], preview: str
 ) -> None:
-    """Calendars and XML files must be covered; the rest (images, PDF) keep the host's type."""
+    """Calendars and XML files must be covered; the rest (images, PDF) keep the host's type.
+    The search index is left out: the preview does not build it (Pagefind runs in `build`
+    only, and the preview's /recherche/ says so), so there is nothing to compare."""
     checked, mismatches = set(), []
     for file in sorted(sample_output.rglob("*")):
         relative = file.relative_to(sample_output).as_posix()
         if not file.is_file() or relative in ("_headers", ".nftsite-output"):
+            continue
+        if ("/" + relative).startswith(SEARCH_INDEX):
             continue
         url_path = "/" + quote(relative)
         from_host = host_type(rules, url_path)
