@@ -887,16 +887,40 @@ def calendar_links(output: Path, slug: str) -> tuple[str, str]:
             datetime(2027, 1, 7, 18, 0, tzinfo=UTC),
             datetime(2027, 1, 8, 2, 0, tzinfo=UTC),
         ),
-        (
-            "nuit-changement-heure",
-            datetime(2026, 10, 24, 20, 0, tzinfo=UTC),
-            datetime(2026, 10, 25, 3, 0, tzinfo=UTC),
-        ),
     ],
 )
 def test_google_and_outlook_links_of_a_timed_event_carry_its_times(
     output: Path, slug: str, start: datetime, end: datetime
 ) -> None:
+    assert_calendar_links(output, slug, start, end)
+
+
+@pytest.fixture(scope="module")
+def before_autumn_change(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The night of the autumn clock change, built while it is still to come: a past event
+    offers no « Ajouter à mon agenda », so the sample's own clock (November) shows none."""
+    sample = next(s for s in SAMPLES if s.slug == "nuit-changement-heure")
+    site = new_site(
+        tmp_path_factory.mktemp("autumn") / "project",
+        {**PLACES, f"events/{sample.slug}.md": sample.markdown},
+    )
+    build(site, "--now", "2026-10-01T12:00:00+02:00")
+    return site.output
+
+
+def test_google_and_outlook_links_carry_the_times_of_a_night_across_the_clock_change(
+    before_autumn_change: Path,
+) -> None:
+    """22:00 summer time to 04:00 winter time: seven hours, not six."""
+    assert_calendar_links(
+        before_autumn_change,
+        "nuit-changement-heure",
+        datetime(2026, 10, 24, 20, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 3, 0, tzinfo=UTC),
+    )
+
+
+def assert_calendar_links(output: Path, slug: str, start: datetime, end: datetime) -> None:
     google, outlook = calendar_links(output, slug)
     assert google_dates(google) == (start, end)
     assert query(google)["text"] == BY_SLUG[slug].title
