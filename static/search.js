@@ -154,10 +154,8 @@ async function start() {
       "La recherche n'est pas disponible ici : son index n'a pas été construit. " +
         "Il l'est par « nftsite build » (l'aperçu de « nftsite serve » ne le construit pas).",
     );
-    return;
+    return false;
   }
-  const params = new URLSearchParams(location.search);
-  field.value = params.get("q") || "";
   drawFilters(await pagefind.filters());
   for (const [name] of FILTERS) {
     const select = document.getElementById(`recherche-filtre-${name}`);
@@ -169,8 +167,27 @@ async function start() {
       select.value = wanted;
     }
   }
-  form.addEventListener("submit", run);
-  await run();
+  return true;
 }
 
-start();
+// The engine and its index load when a search is asked for (a query in the address, or the
+// field used), never merely by opening the page: a visit costs no search bytes until then.
+let starting = null;
+function ready() {
+  if (!starting) starting = start();
+  return starting;
+}
+
+const params = new URLSearchParams(location.search);
+field.value = params.get("q") || "";
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (await ready()) await run();
+});
+field.addEventListener("focus", ready, { once: true });
+field.addEventListener("input", ready, { once: true });
+if (params.get("q") || FILTERS.some(([name]) => params.get(name))) {
+  ready().then((ok) => ok && run());
+} else {
+  say("Tapez un ou plusieurs mots, puis Entrée.");
+}

@@ -380,3 +380,25 @@ def test_the_index_is_the_same_bytes_for_the_same_pages(tmp_path: Path) -> None:
             }
         )
     assert indexes[0] == indexes[1]
+
+
+FIRST_QUERY_BUDGET = 300 * 1024
+"""Bytes a first query may fetch for search (engine, WebAssembly, index chunks, fragments)."""
+
+
+@pytest.mark.system_deps
+def test_opening_the_search_page_costs_no_search_bytes_and_a_first_query_stays_small(
+    tab: Search,
+) -> None:
+    tab.open("/recherche/")
+    time.sleep(0.5)
+    assert not [url for url in tab.fetched() if "/pagefind/" in url]
+    tab.open("/recherche/?q=financer")
+    assert tab.results()
+    weights: list[dict[str, Any]] = tab.evaluate(
+        """[...performance.getEntriesByType("resource")].map(e => ({
+             url: e.name, bytes: e.transferSize || e.encodedBodySize}))"""
+    )
+    spent = sum(w["bytes"] for w in weights if "/pagefind/" in w["url"])
+    print(f"first query: {spent} bytes in {len(weights)} resources")
+    assert 0 < spent <= FIRST_QUERY_BUDGET, weights
