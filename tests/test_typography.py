@@ -294,6 +294,8 @@ def test_le_havre_takes_its_own_prepositions(sample_output: Path) -> None:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".ics":
             text = "\n".join(ics_texts(path))
+        if path.suffix == ".html":  # « de <a …>Le Havre</a> » is as wrong
+            text = re.sub(r"<[^>]*>", "", text)
         assert not wrong.search(text.replace(NB, " ").replace(NN, " ")), path
         seen += text.count("au Havre") + text.count("du Havre")
     assert seen
@@ -302,6 +304,13 @@ def test_le_havre_takes_its_own_prepositions(sample_output: Path) -> None:
         namespaceHTMLElements=False,
     )
     assert "".join(page.find(".//h1").itertext()) == "Agenda au Havre"
+    # nothing upcoming there in the sample: the empty state offers the city's feed
+    empty = page.find(".//div[@class='empty-state']")
+    assert empty is not None, "the sample's Le Havre agenda is no longer empty"
+    feed_link = [a for a in empty.iter("a") if a.get("href", "").endswith("le-havre.ics")]
+    assert [" ".join("".join(a.itertext()).split()) for a in feed_link] == [
+        "flux de l’agenda du Havre"
+    ]
     assert page.find(".//title").text.startswith("Agenda au Havre")
     startups = html5lib.parse(
         (sample_output / "startups/ville/le-havre/index.html").read_bytes(),

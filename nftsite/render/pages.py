@@ -122,6 +122,8 @@ class Choices:
     count: int
     nearest: tuple[Link, ...] = ()
     feed: Link | None = None
+    """Its label is the link's whole text, with the city's « de » (« flux de l'agenda du
+    Havre »)."""
     period: str = ""
     """The period slug this page is cut to (`data-period`, for static/upcoming.js)."""
     events: str = ""

@@ -200,7 +200,9 @@ def plan_agenda(planner: Planner) -> None:
         key = (facet.slug, None, None) if facet.kind == "city" else (None, facet.slug, None)
         choices = combos.choices(key, period_index=2)
         if facet.kind == "city" and not choices.count:
-            choices = replace(choices, feed=Link(f"Le flux {facet.name}", facet.calendar_url))
+            # the link's words, with the city's own « de » (« du Havre », « d'Évreux »)
+            feed = Link(f"flux de l'agenda {site.config.city_of(facet.slug)}", facet.calendar_url)
+            choices = replace(choices, feed=feed)
         page = AgendaPage(
             heading=scoped(SCOPED_HEADING, "Agenda", facet),
             scope=Link(facet.name, url),
