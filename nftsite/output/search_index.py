@@ -16,6 +16,7 @@ still exactly the old tree or exactly the new one. Pagefind's output is made byt
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import os
@@ -23,6 +24,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from nftsite.core.oserrors import WriteFailure
 from nftsite.core.urls import SEARCH_INDEX
 from nftsite.output.folder import beside
 from nftsite.output.tree import remove_tree
@@ -105,16 +107,51 @@ def build_index(tree: Path, output_root: Path) -> dict[str, Path]:
         raise SearchIndexFailure(
             f"Pagefind a échoué (code {finished.returncode})" + (f" : {said}" if said else "")
         )
+    try:
+        return _finished_index(work)
+    except SearchIndexFailure:
+        _raise_if_disk_full(work)
+        raise
+    except OSError as error:
+        raise WriteFailure(work, error) from error
+
+
+def _finished_index(work: Path) -> dict[str, Path]:
+    """The index files Pagefind wrote in `work`, made byte-stable; SearchIndexFailure if
+    any is missing, empty or unreadable."""
     canonical_filters(work)
     files: dict[str, Path] = {}
     for path in sorted(work.rglob("*")):
         if path.is_file() and (path.name in KEPT_FILES or path.name.endswith(KEPT_SUFFIXES)):
+            if path.stat().st_size == 0:
+                raise SearchIndexFailure(f"fichier de Pagefind vide : {path.name}")
             files[f"{FOLDER}/{path.relative_to(work).as_posix()}"] = path
     if f"{FOLDER}/pagefind.js" not in files or not any(
         name.endswith(".pf_index") for name in files
     ):
         raise SearchIndexFailure("Pagefind n'a écrit aucun index de recherche")
     return files
+
+
+PROBE_BYTES = 64 * 1024
+"""What `_raise_if_disk_full` tries to write: more than any file system's block."""
+
+
+def _raise_if_disk_full(work: Path) -> None:
+    """Pagefind 1.5 ignores failed writes: on a full disk it exits 0 and leaves empty or cut
+    files. When its output is wrong, ask the system whether there is room left, so that a
+    full disk is reported as one (WriteFailure, ENOSPC) and not as a Pagefind fault."""
+    probe = work / ".room"
+    try:
+        with probe.open("wb") as file:
+            file.write(bytes(PROBE_BYTES))
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise WriteFailure(work, error) from error
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 SIGNATURE = b"pagefind_dcd"
@@ -202,7 +239,7 @@ def canonical_filters(work: Path) -> None:
     """
     renamed: dict[bytes, bytes] = {}
     for path in sorted((work / "filter").glob("*.pf_filter")):
-        data = gzip.decompress(path.read_bytes())
+        data = _unzipped(path)
         if not data.startswith(SIGNATURE):
             raise SearchIndexFailure(f"fichier de Pagefind inattendu : {path.name}")
         try:
@@ -217,7 +254,7 @@ def canonical_filters(work: Path) -> None:
     entry_path = work / "pagefind-entry.json"
     entry = entry_path.read_text(encoding="utf-8")
     for meta in sorted(work.glob("pagefind.*.pf_meta")):
-        data = gzip.decompress(meta.read_bytes())
+        data = _unzipped(meta)
         for old_name, new_name in renamed.items():
             data = data.replace(old_name, new_name)
         try:
@@ -231,6 +268,14 @@ def canonical_filters(work: Path) -> None:
         (work / f"pagefind.{language}_{new}.pf_meta").write_bytes(gzip.compress(data, mtime=0))
         entry = re.sub(rf'"{re.escape(stem)}"', f'"{language}_{new}"', entry)
     entry_path.write_text(entry, encoding="utf-8")
+
+
+def _unzipped(path: Path) -> bytes:
+    """A gzip file Pagefind wrote; SearchIndexFailure if it is cut short or not gzip."""
+    try:
+        return gzip.decompress(path.read_bytes())
+    except (EOFError, gzip.BadGzipFile) as error:
+        raise SearchIndexFailure(f"fichier de Pagefind inattendu : {path.name}") from error
 
 
 def discard_index(output_root: Path) -> None:
