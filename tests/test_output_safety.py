@@ -197,6 +197,8 @@ def test_def_3_disk_full_leaves_output_as_it_was_and_no_stray_file(
             "160",
             "320",
             "640",
+            "960",
+            "1280",
         ],
         capture_output=True,
         text=True,
