@@ -18,6 +18,8 @@ from nftsite.render.views import PlaceView
 WEST, EAST, SOUTH, NORTH = -2.0, 1.9, 48.1, 50.1
 """Normandy's bounding box (degrees), with a margin."""
 WIDTH = 600
+SPREAD = 22
+"""How far apart two markers are drawn at the least, in the SVG's units (a marker is 20 wide)."""
 """The SVG's width in its own units; the height follows from the projection."""
 
 
@@ -31,6 +33,9 @@ class Marker:
     """The accessible name: the place and its city."""
     name: str
     url: str
+    number: int
+    """Shown in the marker and beside the place in the list under the map: the map has no
+    labels of its own, which would overlap (two places of Seine Innopolis share a spot)."""
 
 
 @dataclass(frozen=True)
@@ -68,16 +73,19 @@ def project(lat: float, lon: float) -> tuple[float, float]:
 def places_map(places: Iterable[PlaceView], upcoming: Mapping[str, int]) -> PlacesMap | None:
     """The map of the places that have `geo`; None when none has. `upcoming`: how many
     upcoming events each place (by slug) hosts, told in the marker's name."""
-    markers = []
+    markers: list[Marker] = []
     for place in places:
         if place.geo is None:
             continue
         lat, lon = place.geo
         x, y = project(lat, lon)
+        while any(abs(x - m.x) < SPREAD and abs(y - m.y) < SPREAD for m in markers):
+            x = round(x + SPREAD, 1)  # places at one spot are drawn side by side
         count = upcoming.get(place.slug, 0)
         events = f"{count} événement{'s' if count > 1 else ''} à venir"
-        label = f"{place.name}, {place.city.label} : {events}"
-        markers.append(Marker(x, y, label, place.name, place.url))
+        number = len(markers) + 1
+        label = f"{number}. {place.name}, {place.city.label} : {events}"
+        markers.append(Marker(x, y, label, place.name, place.url, number))
     if not markers:
         return None
     lines = [
