@@ -5,17 +5,15 @@ and html5lib, never with the code that wrote it."""
 from __future__ import annotations
 
 import json
-import shutil
-import urllib.request
 from pathlib import Path
-from typing import Any
 from xml.etree.ElementTree import Element
 
 import html5lib
 import markdown
-import pytest
 
-from .test_import import FIXTURES, NOW, REPO, SOURCES, edit_feed, file_of, run
+from .test_import import NOW, SOURCES, edit_feed, file_of, no_network, project, run
+
+__all__ = ["no_network", "project"]  # the fixtures, shared with test_import.py
 
 SECTIONS = [
     "Nouveaux",
@@ -25,24 +23,6 @@ SECTIONS = [
     "Fiches gardées telles quelles",
     "Problèmes",
 ]
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError("a test reached for the network")
-
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    for folder in ("content", "templates", "static"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copytree(FIXTURES, root / "partners")
-    (root / "content" / "sources.yaml").write_text(SOURCES, encoding="utf-8")
-    return root
 
 
 def summary_of(root: Path, tmp_path: Path) -> tuple[int, str]:
