@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from babel import Locale, UnknownLocaleError
@@ -128,13 +129,21 @@ class City:
     wording: CityWording | None = None
 
 
-def parse_cities(ctx: f.FieldContext) -> dict[str, City] | None:
-    """`cities:` — slug: display name, or slug: {name, a, de} for a city whose name takes
-    its own article (« au Havre », « du Havre »)."""
+T = TypeVar("T")
+
+
+def parse_slug_table(
+    ctx: f.FieldContext,
+    specs: tuple[FieldSpec, ...],
+    from_name: Callable[[str, str], T],
+    from_record: Callable[[str, dict[str, Any]], T],
+) -> dict[str, T] | None:
+    """A table keyed by slug whose values are a display name, or a record of `specs`:
+    `cities:` and `themes:` are written both ways."""
     entries = f.mapping_of(ctx)
     if entries is None:
         return None
-    cities = {}
+    table: dict[str, T] = {}
     for slug, field in entries.items():
         sub = ctx.child(slug, field)
         if f.check_slug(sub, slug, field.node) is None:
@@ -142,15 +151,24 @@ def parse_cities(ctx: f.FieldContext) -> dict[str, City] | None:
         if isinstance(field.node, yaml.ScalarNode):
             name = f.parse_text(sub)
             if name is not None:
-                cities[slug] = City(name)
+                table[slug] = from_name(slug, name)
             continue
-        values = read_record(sub, CITY_FIELDS)
-        if values is None:
-            continue
+        values = read_record(sub, specs)
+        if values is not None:
+            table[slug] = from_record(slug, values)
+    return table
+
+
+def parse_cities(ctx: f.FieldContext) -> dict[str, City] | None:
+    """`cities:` — slug: display name, or slug: {name, a, de} for a city whose name takes
+    its own article (« au Havre », « du Havre »)."""
+
+    def from_record(slug: str, values: dict[str, Any]) -> City:
         default = default_wording(values["name"])
         at, of = values.get("a", default.at), values.get("de", default.of)
-        cities[slug] = City(values["name"], CityWording(at, of))
-    return cities
+        return City(values["name"], CityWording(at, of))
+
+    return parse_slug_table(ctx, CITY_FIELDS, lambda slug, name: City(name), from_record)
 
 
 def parse_preposition(expected: tuple[str, ...], example: str) -> f.Parser:
@@ -175,23 +193,9 @@ def parse_preposition(expected: tuple[str, ...], example: str) -> f.Parser:
 
 def parse_themes(ctx: f.FieldContext) -> dict[str, Theme] | None:
     """`themes:` — slug: name, or slug: {name, city, summary}."""
-    entries = f.mapping_of(ctx)
-    if entries is None:
-        return None
-    themes = {}
-    for slug, field in entries.items():
-        sub = ctx.child(slug, field)
-        if f.check_slug(sub, slug, field.node) is None:
-            continue
-        if isinstance(field.node, yaml.ScalarNode):
-            name = f.parse_text(sub)
-            if name is not None:
-                themes[slug] = Theme(slug, name)
-            continue
-        values = read_record(sub, THEME_FIELDS)
-        if values is not None:
-            themes[slug] = Theme(slug, **values)
-    return themes
+    return parse_slug_table(
+        ctx, THEME_FIELDS, lambda slug, name: Theme(slug, name), lambda slug, v: Theme(slug, **v)
+    )
 
 
 def read_record(ctx: f.FieldContext, specs: tuple[FieldSpec, ...]) -> dict[str, Any] | None:
