@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -17,26 +17,30 @@ from nftsite.content.entries import load_entries
 from nftsite.content.kinds import kind_named
 from nftsite.content.media_images import image_facts
 from nftsite.content.media_scripts import check_media_scripts
-from nftsite.content.sources import discover
+from nftsite.content.sources import SourceFile, discover
 from nftsite.core.artifacts import Artifact
 from nftsite.core.cache import CACHE_FILE, Cache
 from nftsite.core.folders import CONTENT_FOLDER, OUTPUT_FOLDER, TEMPLATES_FOLDER
 from nftsite.core.oserrors import WriteFailure, cause
 from nftsite.core.problems import Position, Problem, Problems, Severity
-from nftsite.link.history import current_commit, read_history, report_history
+from nftsite.core.reads import TEXT_PREFIX, RecordingMapping, recording, template_key
+from nftsite.core.urls import output_path
+from nftsite.link.history import History, current_commit, read_history, report_history
 from nftsite.link.redirects import redirects
-from nftsite.link.site import link_site
+from nftsite.link.site import Site, link_site
+from nftsite.model.models import Entry, SiteConfig
 from nftsite.output.folder import exclusive
 from nftsite.output.link_check import check_body_links, check_navigation, failed_outputs
 from nftsite.output.search_index import SearchIndexFailure, build_index, discard_index
 from nftsite.output.tree import Manifest, Staging, WriteReport, write_output
 from nftsite.render import crawl
-from nftsite.render.calendars import calendar_files
+from nftsite.render.calendars import CalendarSet, calendar_set
 from nftsite.render.feeds import feed_files
 from nftsite.render.hostfiles import host_files
-from nftsite.render.html import make_environment, render_pages
-from nftsite.render.markdown import render_bodies
+from nftsite.render.html import TemplateFingerprints, make_environment, render_pages
+from nftsite.render.markdown import RenderedBody, render_bodies
 from nftsite.render.ogimage import og_image_files
+from nftsite.render.pages import PageToRender
 from nftsite.render.plan import plan_pages
 from nftsite.unchanged import (
     BuildRecord,
@@ -146,28 +150,55 @@ def build(
         cache.warnings.clear()
 
 
+@dataclass
+class Inputs:
+    """What the build reads first: site.yaml, the content files, the media files."""
+
+    config: SiteConfig | None
+    sources: list[SourceFile]
+    media: dict[str, Artifact]
+    fingerprint: str = ""
+
+
+@dataclass
+class SiteState:
+    """Everything a build derived from its inputs, kept by the live preview between edits
+    (`live/`) so that an edit remakes only what read what it changed."""
+
+    inputs: Inputs
+    entries: list[Entry]
+    site: Site
+    history: History
+    bodies: dict[str, RenderedBody]
+    pages: list[PageToRender]
+    html: dict[str, Artifact]
+    """The pages that rendered, by output path (also in `artifacts`)."""
+    keys: dict[str, str]
+    """Each page's key (`render.html.page_key`): the page is current when its key is."""
+    calendars: CalendarSet
+    artifacts: dict[str, Artifact]
+    reads: dict[str, frozenset[str]]
+    """{output path: what it read} (`core/reads.py`), for every output made from content."""
+    calendar_files: frozenset[str]
+    """The output paths of the calendars (`calendars`)."""
+    plan_reads: frozenset[str]
+    """What planning read besides each page's own body: every page depends on it."""
+    problems: dict[str, list[Problem]]
+    """The problems each stage found, by stage name (`STAGES`)."""
+
+
 def _build(
     options: BuildOptions, cache: Cache, environment: Environment | None, result: BuildResult
 ) -> BuildResult:
     problems = result.problems
-    root, content_root = options.root.resolve(), options.content_root.resolve()
+    root = options.root.resolve()
     with timed(result, "chargement"):
-        config = load_site_config(content_root, root, problems, cache, options.base_url)
-        sources = discover(content_root, root, problems)
-        media = media_files(content_root)
-        fingerprint = input_fingerprint(
-            root,
-            sources,
-            current_commit(root),
-            options.drafts,
-            options.output_root,
-            options.base_url,
-        )
-    if config is None:
+        inputs = load_inputs(options, cache, problems)
+    if inputs.config is None:
         return result
     if options.write and options.use_cache and not problems.has_errors():
         record = find_unchanged(
-            cache, fingerprint, options.now, options.output_root, options.drafts
+            cache, inputs.fingerprint, options.now, options.output_root, options.drafts
         )
         if record is not None:  # same inputs, same span of time: output/ is already right
             problems.extend(record.problems)
@@ -175,72 +206,32 @@ def _build(
             result.drafts = record.drafts
             result.written = WriteReport(0, record.files, 0)
             return result
-    with timed(result, "validation"):
-        check_media_scripts(media, problems)  # after the skip: the fingerprint holds their bytes
-        entries = load_entries(sources, config, content_root, media, cache, problems)
-        result.drafts = tuple(entry.source.path for entry in entries if entry.draft)
-    with timed(result, "liens"):
-        site = link_site(config, entries, options.drafts, problems)
-    with timed(result, "historique git"):
-        history = read_history(
-            root,
-            [s.shown_path for s in sources],
-            with_texts=[s.shown_path for s in sources if kind_named(s.kind).reads_versions],
-            cache=cache,
-        )
-        report_history(history, problems)
-    with timed(result, "markdown"):
-        bodies = render_bodies(site.entries(), cache)
     # Pages wait in the next output tree, beside output/, until the build has succeeded.
     staging = None
     try:
-        with timed(result, "pages"):
-            moved = redirects(list(site.entries()), history)
-            pages = plan_pages(
-                site, bodies, options.now, media_sizes(media), moved, cache, image_facts(media)
-            )
-            environment = environment or make_environment(options.templates_root)
-            manifest = Manifest.load(options.output_root, cache)
-            staging = Staging(options.output_root) if options.write else None
-            html, keys = render_pages(
-                environment,
-                pages,
-                options.templates_root,
-                root,
-                cache,
-                problems,
-                manifest.is_current,
-                staging.stage if staging else lambda path, html: html,
-            )
-            previews = og_image_files(pages, site.config, cache)  # the pages' og:image
-        with timed(result, "agendas et flux"):
-            feeds = {
-                **calendar_files(site, history, bodies, options.now, cache),
-                **feed_files(site, history, options.now, cache),
-            }
-        artifacts: dict[str, Artifact] = {
-            **static_files(root),
-            **media,
-            **html,
-            **previews,
-            **feeds,
-            **crawl.crawler_files(pages, config.base_url),
-        }
-        artifacts |= host_files(artifacts)  # `_headers`: the feeds' types for static hosts
-        with timed(result, "vérification des liens"):
-            known = set(artifacts) | failed_outputs(sources, entries, site)
-            check_body_links(pages, bodies, config, known, problems)
-            check_navigation(config, known, problems)
-        result.artifacts, result.pages = artifacts, len(html)
+        manifest = Manifest.load(options.output_root, cache)
+        staging = Staging(options.output_root) if options.write else None
+        state = derive(
+            options,
+            inputs,
+            cache,
+            environment or make_environment(options.templates_root),
+            problems,
+            manifest.is_current,
+            staging.stage if staging else lambda path, html: html,
+            lambda stage: timed(result, stage),
+        )
+        result.drafts = tuple(entry.source.path for entry in state.entries if entry.draft)
+        result.artifacts, result.pages = state.artifacts, len(state.html)
         if problems.has_errors() or staging is None:
             return result
         # Everything that can fail comes before output/ is replaced; nothing after it can.
         record = BuildRecord(
-            fingerprint,
+            inputs.fingerprint,
             options.now,
-            valid_until(site, options.now),
-            len(html),
-            len(artifacts),
+            valid_until(state.site, options.now),
+            len(state.html),
+            len(state.artifacts),
             tuple(problems.warnings),
             result.drafts,
         )
@@ -248,8 +239,8 @@ def _build(
             # The search index is made from the complete new tree, before it is swapped in.
             result.written = write_output(
                 manifest,
-                artifacts,
-                keys,
+                state.artifacts,
+                state.keys,
                 staging,
                 derive=(lambda tree: build_index(tree, options.output_root))
                 if options.search_index
@@ -272,6 +263,135 @@ def _build(
     cache.store("build-record", record_key(options.output_root, options.drafts), record)
     cache.flush()
     return result
+
+
+def load_inputs(
+    options: BuildOptions, cache: Cache, problems: Problems, fingerprint: bool = True
+) -> Inputs:
+    """site.yaml, the content files and the media files, with a hash of every input (which
+    the live preview, knowing what changed, does without)."""
+    root, content_root = options.root.resolve(), options.content_root.resolve()
+    config = load_site_config(content_root, root, problems, cache, options.base_url)
+    sources = discover(content_root, root, problems)
+    media = media_files(content_root)
+    if not fingerprint:
+        return Inputs(config, sources, media)
+    inputs_hash = input_fingerprint(
+        root, sources, current_commit(root), options.drafts, options.output_root, options.base_url
+    )
+    return Inputs(config, sources, media, inputs_hash)
+
+
+def derive(
+    options: BuildOptions,
+    inputs: Inputs,
+    cache: Cache,
+    environment: Environment,
+    problems: Problems,
+    is_current: Callable[[str, str], bool],
+    deliver: Callable[[str, bytes], Artifact],
+    stage: Callable[[str], AbstractContextManager[None]],
+) -> SiteState:
+    """Every stage from validation to the link check: the whole site, as data.
+
+    Rendered pages are handed to `deliver` as they come (`render.html.render_pages`); what
+    each output read is recorded (`core/reads.py`) and kept in the state.
+    """
+    config, sources, media = inputs.config, inputs.sources, inputs.media
+    assert config is not None
+    root, content_root = options.root.resolve(), options.content_root.resolve()
+    found: dict[str, list[Problem]] = {}
+
+    @contextmanager
+    def step(name: str) -> Iterator[None]:
+        before = len(problems.items)
+        with stage(name):
+            yield
+        found[name] = found.get(name, []) + problems.items[before:]
+
+    with step("validation"):
+        check_media_scripts(media, problems)
+        entries = load_entries(sources, config, content_root, media, cache, problems)
+    with step("liens"):
+        site = link_site(config, entries, options.drafts, problems)
+    with step("historique git"):
+        history = read_history(
+            root,
+            [s.shown_path for s in sources],
+            with_texts=[s.shown_path for s in sources if kind_named(s.kind).reads_versions],
+            cache=cache,
+        )
+        report_history(history, problems)
+    with step("markdown"):
+        bodies = render_bodies(site.entries(), cache)
+    text_of = RecordingMapping(bodies, TEXT_PREFIX)  # a read of a body is a read of its text
+    with step("pages"):
+        moved = redirects(list(site.entries()), history)
+        with recording() as plan_reads:
+            pages = plan_pages(
+                site, text_of, options.now, media_sizes(media), moved, cache, image_facts(media)
+            )
+        html, keys = render_pages(
+            environment,
+            pages,
+            options.templates_root,
+            root,
+            cache,
+            problems,
+            is_current,
+            deliver,
+        )
+        with recording() as preview_reads:
+            previews = og_image_files(pages, site.config, cache)  # the pages' og:image
+    with step("agendas et flux"):
+        calendars = calendar_set(site, history, text_of, options.now, cache)
+        with recording() as feed_reads:
+            feeds = feed_files(site, history, options.now, cache)
+    with recording() as crawl_reads:
+        crawled = crawl.crawler_files(pages, config.base_url)
+    templates = TemplateFingerprints(environment)
+    reads = {
+        **{
+            output_path(page.url): page.reads
+            | {template_key(name) for name in templates.closure(page.template)}
+            for page in pages
+        },
+        **dict.fromkeys(previews, frozenset(preview_reads)),
+        **calendars.file_reads(site),
+        **dict.fromkeys(feeds, frozenset(feed_reads)),
+        **dict.fromkeys(crawled, frozenset(crawl_reads)),
+    }
+    ics = calendars.files(site)
+    artifacts: dict[str, Artifact] = {
+        **static_files(root),
+        **media,
+        **html,
+        **previews,
+        **ics,
+        **feeds,
+        **crawled,
+    }
+    artifacts |= host_files(artifacts)  # `_headers`: the feeds' types for static hosts
+    with step("vérification des liens"):
+        known = set(artifacts) | failed_outputs(sources, entries, site)
+        check_body_links(pages, bodies, config, known, problems)
+        check_navigation(config, known, problems)
+    return SiteState(
+        inputs,
+        entries,
+        site,
+        history,
+        bodies,
+        pages,
+        html,
+        keys,
+        calendars,
+        artifacts,
+        reads,
+        frozenset(ics),
+        frozenset(plan_reads),
+        found,
+    )
 
 
 def report_write_failure(failure: WriteFailure, root: Path, problems: Problems) -> None:

@@ -97,6 +97,18 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+ONLY_BUILT = ("pagefind/", ".nftsite-output")
+"""What a build writes and the live preview does not: the search index and the folder's
+marker (`output/folder.py`)."""
+
+
+def preview_files(folder: Path) -> dict[str, bytes]:
+    """`snapshot` of a preview folder, or of a build's without what only a build writes."""
+    return {
+        path: data for path, data in snapshot(folder).items() if not path.startswith(ONLY_BUILT)
+    }
+
+
 @pytest.fixture
 def make_site(tmp_path: Path):
     """`make_site({"events/x.md": "..."})` -> an InlineSite with a valid site.yaml by default."""

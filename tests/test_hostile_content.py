@@ -631,7 +631,7 @@ def test_def_6_valid_until_never_overflows():
     )
 
     def site_with(start: date) -> Site:
-        source = Source(path="content/events/x.md", slug="x", text="")
+        source = Source(path="content/events/x.md", slug="x", full_text="")
         event = Event(source=source, title="X", start=start, end=None, timezone=PARIS)
         return Site(config, (event,), (), (), (), ())
 

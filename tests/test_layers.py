@@ -28,6 +28,7 @@ LAYERS = (
     ("render",),
     ("output",),
     ("pipeline", "unchanged", "partners", "__init__"),
+    ("live",),
     ("commands", "__main__"),
 )
 """Left to right; a part is a subpackage, or a module at the package's top."""

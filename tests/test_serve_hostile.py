@@ -38,15 +38,15 @@ from pathlib import Path
 import nftsite.commands.serve
 from nftsite.commands.cli import main
 
-real_build = nftsite.commands.serve.build
+real_rebuild = nftsite.commands.serve.LiveSite.rebuild
 
 
-def build(options, *args, **kwargs):
+def rebuild(self, *args, **kwargs):
     # Stands for any defect of the engine: an exception that is not a content problem.
-    event = Path(options.root) / "content" / "events" / "visite.md"
+    event = Path(self.options.root) / "content" / "events" / "visite.md"
     if {CRASH_MARKER!r} in event.read_text(encoding="utf-8"):
         raise RuntimeError("panne simulée du moteur")
-    return real_build(options, *args, **kwargs)
+    return real_rebuild(self, *args, **kwargs)
 
 
 real_answer = nftsite.commands.serve.Preview.answer
@@ -58,7 +58,7 @@ def answer(self, environ, start_response):
     return real_answer(self, environ, start_response)
 
 
-nftsite.commands.serve.build = build
+nftsite.commands.serve.LiveSite.rebuild = rebuild
 nftsite.commands.serve.Preview.answer = answer
 sys.exit(main(sys.argv[1:]))
 """

@@ -19,6 +19,7 @@ from io import BytesIO
 from typing import Any
 
 from livereload import Server
+from livereload.handlers import LiveReloadHandler
 from tornado import httputil, web
 from tornado.escape import url_unescape
 from tornado.log import LogFormatter, access_log
@@ -159,12 +160,38 @@ def route_server_log(verbose: bool, on_defect: Callable[[str], None]) -> Callabl
     return release
 
 
+class NoPolling:
+    """Stands in for livereload's watcher, which would walk the folders every 800 ms (and
+    the working directory, given nothing to watch): `live/watch.py` watches, and
+    `reload_browsers` tells the pages to reload once the preview is rebuilt."""
+
+    def __init__(self) -> None:
+        self._tasks = {"nftsite": "watched by nftsite.live.watch"}  # not empty: no default
+        self._changes: list[tuple[str, float]] = []
+        self.filepath = None
+
+    def watch(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError("the preview's files are watched by nftsite.live.watch")
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        return True  # « started »: livereload then sets no polling timer
+
+    def examine(self) -> tuple[None, None]:
+        return None, None
+
+
+def reload_browsers() -> None:
+    """Tell every open preview page to reload (livereload's protocol), at once: livereload
+    would skip a reload that comes within 3 s of the last."""
+    LiveReloadHandler.reload_waiters(path="*")
+
+
 class PreviewServer(Server):  # type: ignore[misc]  # livereload has no type hints
     """livereload's server, serving the preview through `PreviewContainer`; `on_listening`
     runs once the port is held, before the first request is answered."""
 
     def __init__(self, app: WsgiApp, on_listening: Callable[[], None]) -> None:
-        super().__init__(app=app)
+        super().__init__(app=app, watcher=NoPolling())
         self.on_listening = on_listening
 
     def application(self, *args: Any, **kwargs: Any) -> None:

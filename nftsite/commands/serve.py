@@ -19,21 +19,21 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment
-
 from nftsite.commands.reports import as_text
 from nftsite.commands.request_paths import Refusal, url_path
 from nftsite.core.cache import Cache
 from nftsite.core.content_types import CONTENT_TYPES, content_type
-from nftsite.core.folders import CACHE_FOLDER, SOURCE_FOLDERS
-from nftsite.pipeline import BuildOptions, BuildResult, build
+from nftsite.core.folders import CACHE_FOLDER
+from nftsite.live.engine import LiveSite
+from nftsite.output.folder import exclusive
+from nftsite.pipeline import BuildOptions, BuildResult
 from nftsite.render.html import make_environment
 
 PREVIEW_FOLDER = CACHE_FOLDER / "preview"
@@ -54,11 +54,12 @@ class Preview:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     quiet: bool = False
     """`-q`: say nothing of a successful rebuild."""
+    verbose: bool = False
+    """`-v`: say which way each rebuild went."""
     result: BuildResult | None = field(default=None, init=False)
-    cache: Cache | None = field(default=None, init=False)
-    environment: Environment | None = field(default=None, init=False)
+    live: LiveSite | None = field(default=None, init=False)
+    """The site in memory: after the first build, an edit remakes only what read it."""
     rebuilds: int = field(default=0, init=False)
-    """Kept across rebuilds: after the first, only what a change touches is redone."""
     crash_details: str | None = field(default=None, init=False)
     """Where the traceback of the last rebuild is, while that rebuild crashed; else None."""
 
@@ -66,18 +67,19 @@ class Preview:
     def folder(self) -> Path:
         return self.options.output_root
 
-    def refresh(self, changed: Iterable[str] = ()) -> None:
-        """What the file watcher calls: a rebuild that never raises. A crash is logged, and
-        every page shows the crash page until a rebuild succeeds."""
+    def refresh(self, changed: Iterable[str] | None = None) -> None:
+        """What the file watcher calls with the paths it saw change (None: not known, look
+        at everything): a rebuild that never raises. A crash is logged, and every page shows
+        the crash page until a rebuild succeeds."""
         try:
             self.rebuild(changed)
         except Exception as error:
             self.crash_details = record_crash(self.options.root, traceback.format_exc())
             self.result = None
-            if self.cache is not None:  # it may hold half a build: start again from disk
+            if self.live is not None:  # it may hold half a build: start again from disk
                 with contextlib.suppress(sqlite3.Error):
-                    self.cache.close()
-            self.cache = self.environment = None
+                    self.live.cache.close()
+            self.live = None
             print(
                 f"nftsite : erreur inattendue ({type(error).__name__}) pendant la construction "
                 "de l'aperçu — c'est un défaut de nftsite ; le détail est dans "
@@ -86,17 +88,22 @@ class Preview:
                 flush=True,
             )
 
-    def rebuild(self, changed: Iterable[str] = ()) -> BuildResult:
-        """Build again with "now" moved on; never raises for a content or template mistake
-        (an unexpected exception propagates: `refresh` is the watcher's safe entry)."""
+    def rebuild(self, changed: Iterable[str] | None = None) -> BuildResult:
+        """Bring the preview up to date, "now" moved on; never raises for a content or
+        template mistake (an unexpected exception propagates: `refresh` is the watcher's
+        safe entry). The first rebuild, and any whose changes are not known, look at every
+        file."""
         started = time.perf_counter()
-        if self.cache is None:
+        if self.live is None:
             # Its own store: the preview includes drafts, the published build does not.
-            self.cache = Cache(self.options.root / PREVIEW_CACHE_FILE)
-            self.environment = make_environment(self.options.templates_root)
+            cache = Cache(self.options.root / PREVIEW_CACHE_FILE)
+            environment = make_environment(self.options.templates_root)
+            self.live = LiveSite(self.options, cache, environment)
+            changed = None
         gc.disable()  # see cli.run_build; the kept results are then frozen out of its scans
         try:
-            result = build(replace(self.options, now=self.clock()), self.cache, self.environment)
+            with exclusive(self.folder):
+                result = self.live.rebuild(self.clock(), changed)
         finally:
             gc.enable()
         self.rebuilds += 1
@@ -106,17 +113,18 @@ class Preview:
         gc.freeze()
         self.result, self.crash_details = result, None
         elapsed = (time.perf_counter() - started) * 1000
+        way = f" [{self.live.way}]" if self.verbose else ""
         if result.problems.has_errors():
             print(as_text(result.problems), file=sys.stderr, end="")
             print(
-                f"Erreurs dans le contenu : la page d'erreur s'affiche ({elapsed:.0f} ms).",
+                f"Erreurs dans le contenu : la page d'erreur s'affiche ({elapsed:.0f} ms){way}.",
                 file=sys.stderr,
                 flush=True,
             )
         elif not self.quiet:
             written = result.written.written if result.written else 0
             print(
-                f"Aperçu à jour : {written} fichier(s) réécrit(s) en {elapsed:.0f} ms.",
+                f"Aperçu à jour : {written} fichier(s) réécrit(s) en {elapsed:.0f} ms{way}.",
                 file=sys.stderr,
                 flush=True,
             )
@@ -320,10 +328,10 @@ def serve(
 ) -> int:
     """Hold the port, build the preview, serve it with live reload, rebuild on every change.
     A busy port is said before anything else; Ctrl-C stops."""
-    from nftsite.commands.preview_http import (  # tornado: only when serving
-        PreviewServer,
-        route_server_log,
-    )
+    from tornado.ioloop import IOLoop  # tornado and the watcher: only when serving
+
+    from nftsite.commands.preview_http import PreviewServer, reload_browsers, route_server_log
+    from nftsite.live.watch import FileWatcher
 
     options = BuildOptions(
         root=root,
@@ -333,12 +341,23 @@ def serve(
         search_index=False,  # Pagefind runs in `build` only: /recherche/ says so in the preview
     )
     preview = Preview(
-        options, clock=(lambda: now) if now else (lambda: datetime.now(UTC)), quiet=quiet
+        options,
+        clock=(lambda: now) if now else (lambda: datetime.now(UTC)),
+        quiet=quiet,
+        verbose=verbose,
     )
+    watchers: list[FileWatcher] = []
 
-    def start() -> None:  # the port is ours: build, then say where to look
+    def start() -> None:  # the port is ours: build, watch, then say where to look
         release_log()
         preview.refresh()
+        loop = IOLoop.current()
+
+        def changed(paths: set[str]) -> None:  # in the watcher's thread: hand over
+            loop.add_callback(rebuild_and_reload, paths)
+
+        watchers.append(FileWatcher(root, changed))
+        watchers[0].start()
         if not quiet:
             print(
                 f"Aperçu sur http://{host}:{port}/ — Ctrl-C pour arrêter.",
@@ -346,10 +365,12 @@ def serve(
                 flush=True,
             )
 
+    def rebuild_and_reload(paths: set[str]) -> None:  # in the server's loop: no request waits
+        preview.refresh(paths)
+        reload_browsers()
+
     release_log = route_server_log(verbose, partial(report_server_defect, root))
     server = PreviewServer(app=preview, on_listening=start)
-    for folder in SOURCE_FOLDERS:
-        server.watch(str(root / folder), preview.refresh)
     try:
         server.serve(host=host, port=port, debug=False, restart_delay=0)
     except OSError as error:
@@ -361,6 +382,9 @@ def serve(
             )
             return 2
         raise
+    finally:
+        for watcher in watchers:
+            watcher.stop()
     if not quiet:
         print("Aperçu arrêté.", file=sys.stderr)
     return 0

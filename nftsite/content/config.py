@@ -406,7 +406,7 @@ def read_site_config(
     values["city_wordings"] = {
         slug: city.wording for slug, city in cities.items() if city.wording is not None
     }
-    source = Source(path=shown, slug="site", text=text, positions=result.positions)
+    source = Source(path=shown, slug="site", full_text=text, positions=result.positions)
     config = SiteConfig(source=source, **values)
     for theme in config.themes.values():
         if theme.city and theme.city not in config.cities:

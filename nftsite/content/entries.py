@@ -40,7 +40,7 @@ def load_entry(
     source = Source(
         path=source_file.shown_path,
         slug=source_file.slug,
-        text=source_file.text,
+        full_text=source_file.text,
         body_start=parsed.body_start,
         body_line=parsed.body_line,
         positions=result.positions,

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from nftsite.core.folders import CACHE_FOLDER
+from nftsite.core.reads import note, recording
 
 T = TypeVar("T")
 
@@ -90,7 +91,9 @@ class Cache:
         """Keys this build asked for: whatever else is on disk is dropped at the next flush."""
         self.on_disk: set[tuple[str, str]] | None = None
         """The keys in the store, read at the first flush and then maintained."""
-        self.memos: dict[tuple[str, tuple[Any, ...]], tuple[tuple[Any, ...], Any]] = {}
+        self.memos: dict[
+            tuple[str, tuple[Any, ...]], tuple[tuple[Any, ...], Any, frozenset[str]]
+        ] = {}
         self.memo_used: set[tuple[str, tuple[Any, ...]]] = set()
         self._connection: sqlite3.Connection | None = None
         self._fingerprint = code_fingerprint()
@@ -217,17 +220,26 @@ class Cache:
         """`compute()` again only if one of `inputs` changed since the last call: objects
         are compared by identity (the unchanged entries this cache hands out are the same
         objects from one rebuild to the next), plain values (text, numbers, dates, tuples of
-        them) by value. Kept in memory for a running preview; never written to disk."""
+        them) by value. Kept in memory for a running preview; never written to disk.
+
+        What `compute` read (`core/reads.py`) is kept with its value and noted again on every
+        reuse, so a recording around a memoised call sees the same reads, hit or miss."""
         key = (namespace, tuple(x if _is_plain(x) else id(x) for x in inputs))
         self.memo_used.add(key)
         found = self.memos.get(key)
         if found is not None and all(
             a is b or (_is_plain(b) and a == b) for a, b in zip(found[0], inputs, strict=True)
         ):
-            return found[1]  # type: ignore[no-any-return]
-        value = compute()
-        self.memos[key] = (inputs, value)  # the inputs are kept alive, so their ids stay theirs
-        return value
+            value, reads = found[1], found[2]
+        else:
+            with recording() as noted:
+                value = compute()
+            reads = frozenset(noted)
+            # the inputs are kept alive, so their ids stay theirs
+            self.memos[key] = (inputs, value, reads)
+        for read in reads:
+            note(read)
+        return value  # type: ignore[no-any-return]
 
     def lookup_many(self, namespace: str, keys: Iterable[str]) -> dict[str, Any]:
         """The cached values among `keys` (for batching the misses, e.g. to other processes)."""

@@ -61,6 +61,25 @@ class Site:
     def startup(self, slug: str) -> Startup | None:
         return self._startups_by_slug.get(slug)
 
+    def with_texts(self, swaps: dict[int, Entry]) -> Site:
+        """The same site with entries swapped (by `id` of the old one) for versions equal to
+        them in every field but their file's text: the live preview's remake after a body
+        edit. Order and references are unchanged; the indexes are made again on demand."""
+        if not swaps:
+            return self
+
+        def swapped(entries: tuple[E, ...]) -> tuple[E, ...]:
+            return tuple(swaps.get(id(e), e) for e in entries)  # type: ignore[misc]
+
+        return Site(
+            self.config,
+            swapped(self.events),
+            swapped(self.startups),
+            swapped(self.places),
+            swapped(self.press),
+            swapped(self.pages),
+        )
+
     @cached_property
     def facets(self) -> Facets:
         """Each city's and each theme's events and startups, worked out once per site."""

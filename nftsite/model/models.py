@@ -12,6 +12,7 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 from nftsite.core.problems import Position
+from nftsite.core.reads import note, text_key
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,18 @@ class Source:
     path: str
     """Path relative to the project, as shown in problems (`content/events/2015/x.md`)."""
     slug: str
-    text: str = field(repr=False)
-    """The whole file: the body is a part of it, and a problem found late quotes its lines."""
+    full_text: str = field(repr=False)
+    """The whole file: read it as `text` or `body`, which note the read (`core/reads.py`)."""
     body_start: int = 0
     body_line: int = 0
     positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The whole file: the body is a part of it, and a problem found late quotes its lines.
+        Reading it is recorded: an output that quotes it depends on this file's text."""
+        note(text_key(self.path))
+        return self.full_text
 
     @property
     def body(self) -> str:

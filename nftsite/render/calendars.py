@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from nftsite.core import urls
 from nftsite.core.cache import Cache, digest
 from nftsite.core.parallel import parallel_map
+from nftsite.core.reads import recording
 from nftsite.link.facets import Facet
 from nftsite.link.history import History
 from nftsite.link.identity import EventIdentity, event_identity
@@ -168,25 +169,98 @@ def event_calendar(
     return EventCalendar(serialized, calendar_bytes(name, description, [serialized], zones))
 
 
-def calendar_files(
-    site: Site, history: History, bodies: dict[str, RenderedBody], now: datetime, cache: Cache
-) -> dict[str, bytes]:
-    """{output path: .ics bytes}: the subscribed feeds, then one file per event page.
+@dataclass(frozen=True)
+class CalendarSet:
+    """Every event serialized once, with what its calendar data read (`core/reads.py`), and
+    which of them are in the feeds' window: the calendar files are joined from these."""
 
-    An event is serialized again only when something that goes into its VEVENT changed (the
-    cache is keyed by all of it); those that must be are serialized on every core.
+    calendars: dict[str, EventCalendar]
+    """By event slug."""
+    reads: dict[str, frozenset[str]]
+    """By event slug: the texts its VEVENT was made from (its body, its history)."""
+    zones: dict[str, bytes]
+    recent: frozenset[str]
+    """The slugs of the events the subscribed feeds carry (`is_in_feeds`)."""
+
+    def sources(self, site: Site) -> dict[str, tuple[str, ...]]:
+        """{output path: the slugs of the events in it}, for every calendar file."""
+        found = {
+            urls.output_path(feed.url): tuple(
+                e.slug for e in feed.events(site) if e.slug in self.recent
+            )
+            for feed in calendar_feeds(site)
+        }
+        for event in site.events:
+            found[urls.output_path(urls.event_ics_url(event.slug))] = (event.slug,)
+        return found
+
+    def file_reads(self, site: Site) -> dict[str, frozenset[str]]:
+        """{output path: what it read}: the union of its events' reads."""
+        return {
+            path: frozenset().union(*(self.reads[slug] for slug in slugs))
+            for path, slugs in self.sources(site).items()
+        }
+
+    def files(self, site: Site, only: Collection[str] | None = None) -> dict[str, bytes]:
+        """{output path: .ics bytes}: the subscribed feeds, then one file per event page
+        (those in `only`, when given)."""
+        files = {}
+        for feed in calendar_feeds(site):
+            path = urls.output_path(feed.url)
+            if only is None or path in only:
+                files[path] = calendar_bytes(
+                    feed.name,
+                    feed.description,
+                    (
+                        self.calendars[e.slug].event
+                        for e in feed.events(site)
+                        if e.slug in self.recent
+                    ),
+                    self.zones,
+                )
+        for event in site.events:
+            path = urls.output_path(urls.event_ics_url(event.slug))
+            if only is None or path in only:
+                files[path] = self.calendars[event.slug].own_file
+        return files
+
+
+def calendar_files(
+    site: Site, history: History, bodies: Mapping[str, RenderedBody], now: datetime, cache: Cache
+) -> dict[str, bytes]:
+    """{output path: .ics bytes}: the subscribed feeds, then one file per event page."""
+    return calendar_set(site, history, bodies, now, cache).files(site)
+
+
+def calendar_set(
+    site: Site,
+    history: History,
+    bodies: Mapping[str, RenderedBody],
+    now: datetime,
+    cache: Cache,
+    previous: CalendarSet | None = None,
+    changed: Collection[str] = (),
+) -> CalendarSet:
+    """Every event's calendar data. An event is serialized again only when something that
+    goes into its VEVENT changed (the cache is keyed by all of it); those that must be are
+    serialized on every core. With `previous`, only the events in `changed` (slugs) are
+    looked at again: the live preview's remake of events whose text alone changed (their
+    fields, hence the feeds they belong to and the zones, are those of `previous`).
     """
     config = site.config
-    zones = zone_bodies(site.events)
-    keyed = {}
-    for event in site.events:
-        body = bodies[event.source.path]
-        place = site.place(event.place) if event.place else None
-        key, item = cache.memo(
-            "calendar-input",
-            (event, place, config, body, history),
-            partial(calendar_input, event, place, site, history, body),
-        )
+    zones = previous.zones if previous is not None else zone_bodies(site.events)
+    wanted = [e for e in site.events if previous is None or e.slug in changed]
+    keyed, reads = {}, {}
+    for event in wanted:
+        with recording() as noted:
+            body = bodies[event.source.path]
+            place = site.place(event.place) if event.place else None
+            key, item = cache.memo(
+                "calendar-input",
+                (event, place, config, body, history),
+                partial(calendar_input, event, place, site, history, body),
+            )
+        reads[event.slug] = frozenset(noted)
         # Its own file carries its zone's VTIMEZONE, which depends on the whole build.
         zone = event.timezone.key if isinstance(event.start, datetime) else ""
         keyed[event.slug] = (digest(key, zones.get(zone, b"")), item)
@@ -197,19 +271,16 @@ def calendar_files(
         cache.store("event-calendar", key, calendar)
         found[key] = calendar
     calendars = {slug: found[key] for slug, (key, _) in keyed.items()}
-    recent = {e.slug for e in site.events if is_in_feeds(e, now, config.feed_past_months)}
-    files = {
-        urls.output_path(feed.url): calendar_bytes(
-            feed.name,
-            feed.description,
-            (calendars[e.slug].event for e in feed.events(site) if e.slug in recent),
-            zones,
-        )
-        for feed in calendar_feeds(site)
-    }
-    for event in site.events:
-        files[urls.output_path(urls.event_ics_url(event.slug))] = calendars[event.slug].own_file
-    return files
+    window = config.feed_past_months
+    if previous is None:
+        recent = frozenset(e.slug for e in site.events if is_in_feeds(e, now, window))
+        return CalendarSet(calendars, reads, zones, recent)
+    return CalendarSet(
+        {**previous.calendars, **calendars},
+        {**previous.reads, **reads},
+        zones,
+        previous.recent,
+    )
 
 
 def calendar_input(

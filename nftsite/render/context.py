@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -13,6 +13,7 @@ from nftsite.content.media_images import ImageFacts
 from nftsite.content.sanitize import published_body
 from nftsite.core import urls
 from nftsite.core.cache import Cache
+from nftsite.core.reads import recording
 from nftsite.link.facets import Facet
 from nftsite.link.site import Site
 from nftsite.model.models import Event, Place, SiteConfig, Source
@@ -73,7 +74,7 @@ class Planner:
     """Builds the list of pages from a linked site, the rendered bodies and `now`."""
 
     site: Site
-    bodies: dict[str, RenderedBody]
+    bodies: Mapping[str, RenderedBody]
     now: datetime
     media_sizes: dict[str, int]
     cache: Cache
@@ -209,10 +210,13 @@ class Planner:
                 f"{type(page).__name__} at {url}: a content file is expected "
                 "exactly when the page shows a body"
             )
-        body = self.bodies[source.path].html if source is not None else ""
-        if self.site_view.base_path:
-            body = published_body(body, self.site_view.base_path)
-        self.pages.append(PageToRender(url, page, meta, self.site_view, source, in_sitemap, body))
+        with recording() as reads:  # the page's own reads, not the whole plan's
+            body = page_body(self.bodies, source, self.site_view.base_path)
+        self.pages.append(
+            PageToRender(
+                url, page, meta, self.site_view, source, in_sitemap, body, frozenset(reads)
+            )
+        )
 
     def feed(self, feed: CalendarFeed) -> CalendarFeedView:
         upcoming = sum(1 for e in feed.events(self.site) if self.is_upcoming(e))
@@ -247,6 +251,12 @@ class Planner:
 
     def past(self, events: Iterable[Event]) -> tuple[AgendaItem, ...]:
         return self.agenda_items((e for e in events if not self.is_upcoming(e)), upcoming=False)
+
+
+def page_body(bodies: Mapping[str, RenderedBody], source: Source | None, base_path: str) -> str:
+    """The HTML a page shows as its body: its content file's, under the site's base path."""
+    body = bodies[source.path].html if source is not None else ""
+    return published_body(body, base_path) if base_path else body
 
 
 def by_month(items: tuple[AgendaItem, ...]) -> tuple[Group, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pickle
 import traceback
@@ -226,10 +227,12 @@ class TemplateFingerprints:
     def __init__(self, environment: jinja2.Environment) -> None:
         self.environment = environment
         self.known: dict[str, str] = {}
+        self.closures: dict[str, frozenset[str]] = {}
 
     def __call__(self, name: str) -> str:
         if name not in self.known:
             self.known[name] = ""  # a template that includes itself is not followed twice
+            self.closures[name] = frozenset({name})
             loader = self.environment.loader
             assert loader is not None
             source, _, _ = loader.get_source(self.environment, name)
@@ -237,7 +240,17 @@ class TemplateFingerprints:
             if names is None:  # an include computed at render time
                 names = tuple(self.environment.list_templates())
             self.known[name] = digest(source, *(self(ref) for ref in sorted(names)))
+            self.closures[name] = self.closures[name].union(
+                *(self.closures.get(ref, frozenset({ref})) for ref in names)
+            )
         return self.known[name]
+
+    def closure(self, name: str) -> frozenset[str]:
+        """The template and every template it extends, includes or imports, transitively
+        (every template, past an include computed at render time)."""
+        with contextlib.suppress(jinja2.TemplateNotFound, TemplateUnreadable):
+            self(name)  # else the page fails to render, and says so
+        return self.closures.get(name, frozenset({name}))
 
 
 def template_frame(error: BaseException, templates_root: Path) -> tuple[str | None, int]:

@@ -8,6 +8,7 @@ of the body; `links.check_body_links` reports them with the file's path.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable
@@ -179,6 +180,13 @@ class Locator:
         return found
 
 
+@functools.cache
+def shared_renderer() -> MarkdownRenderer:
+    """The process's converter, made once: making one takes longer than converting a body,
+    which the live preview does one at a time."""
+    return MarkdownRenderer()
+
+
 def render_bodies(entries: Iterable[Entry], cache: Cache) -> dict[str, RenderedBody]:
     """Every entry's body as HTML, keyed by its source path; a body converted by an earlier
     build (same text, same converter) is taken from the cache, the others in parallel."""
@@ -187,7 +195,7 @@ def render_bodies(entries: Iterable[Entry], cache: Cache) -> dict[str, RenderedB
     texts = {keys[entry.source.path]: entry.source.body for entry in entries}
     rendered = cache.lookup_many("markdown", texts)
     missing = sorted(set(texts) - set(rendered))
-    renderer = MarkdownRenderer()  # one per process: each forked worker has its own copy
+    renderer = shared_renderer()  # one per process: each forked worker has its own copy
     converted = parallel_map(renderer.render, [texts[key] for key in missing])
     for key, body in zip(missing, converted, strict=True):
         cache.store("markdown", key, body)

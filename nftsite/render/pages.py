@@ -9,7 +9,7 @@ routes of `nftsite.core.urls`, a Jinja global) and, on a page that shows a conte
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, ClassVar
 
@@ -360,6 +360,9 @@ class PageToRender:
     gets it as `body` when the page renders. It is nh3's output (`sanitize.py`), which is
     what makes it safe to mark as Markup; under a base path its site paths carry it too
     (`sanitize.published_body`, which inserts nothing but that path)."""
+    reads: frozenset[str] = field(default=frozenset(), compare=False)
+    """What the page read besides its context: its body's text (`core/reads.py`). The live
+    preview remakes the page alone when one of these changes and nothing else did."""
 
     @property
     def template(self) -> str:

@@ -6,6 +6,7 @@ only lay it out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -67,7 +68,7 @@ def scoped(wording: dict[str, str], listing: str, facet: Facet) -> str:
 
 def plan_pages(
     site: Site,
-    bodies: dict[str, RenderedBody],
+    bodies: Mapping[str, RenderedBody],
     now: datetime,
     media_sizes: dict[str, int],
     redirects: dict[str, str],

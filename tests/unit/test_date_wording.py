@@ -78,7 +78,7 @@ def event(
     status: Status = Status.CONFIRMED,
 ) -> Event:
     """An event as the entry builder makes it: timed moments are aware, in `zone`."""
-    source = Source(path="content/events/x.md", slug="x", text="")
+    source = Source(path="content/events/x.md", slug="x", full_text="")
     return Event(
         source=source,
         title="X",

@@ -1,0 +1,392 @@
+"""The live preview's engine: the whole site kept in memory, remade piece by piece.
+
+The first build derives everything (`pipeline.derive`) and keeps it, with what each output
+read (`core/reads.py`). After that, each batch of changed paths from the file watcher is
+looked at once:
+
+- the text of content files whose fields are unchanged (a body edit, the common case):
+  the file alone is parsed again, its body converted, and only the outputs that recorded
+  a read of its text are made again — its page, its calendars and the feeds that carry
+  it — each from what it read;
+- templates: the pages whose templates (with what they extend, include or import) hold one
+  of them are rendered again from the contexts already planned;
+- static files changed in place: copied again;
+- anything else (fields, new, moved or deleted files, site.yaml, media, a commit): every
+  stage again, in memory, rendering only the pages whose key changed.
+
+Whichever way, only files whose bytes changed are written to the preview folder, and the
+result is the one a cold build would give (`tests/test_live.py` checks it after every kind
+of edit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Collection, Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment
+
+from nftsite.content.entries import load_entries
+from nftsite.content.sources import read_source
+from nftsite.core.artifacts import Artifact, Kept
+from nftsite.core.cache import Cache
+from nftsite.core.problems import Problem, Problems
+from nftsite.core.reads import TEXT_PREFIX, RecordingMapping, recording, text_key
+from nftsite.core.urls import output_path
+from nftsite.live.changes import Changes, classify
+from nftsite.model.models import Entry, Event
+from nftsite.output.link_check import check_body_links
+from nftsite.output.tree import WriteReport
+from nftsite.pipeline import (
+    BuildOptions,
+    BuildResult,
+    SiteState,
+    derive,
+    load_inputs,
+)
+from nftsite.render.calendars import calendar_set
+from nftsite.render.context import page_body
+from nftsite.render.feeds import feed_files
+from nftsite.render.html import render_pages
+from nftsite.render.markdown import RenderedBody, render_bodies
+from nftsite.render.pages import PageToRender
+from nftsite.unchanged import valid_until
+
+LINK_CHECK = "vérification des liens"
+VALIDATION = "validation"
+
+
+class NeedsFullBuild(Exception):
+    """This change cannot be remade piece by piece: derive everything again."""
+
+
+@dataclass
+class LiveSite:
+    """The preview's site in memory, and the folder it is served from."""
+
+    options: BuildOptions
+    cache: Cache
+    environment: Environment
+    state: SiteState | None = None
+    until: datetime | None = None
+    """After this, time alone changes a page: the next rebuild derives everything again."""
+    loading_problems: list[Problem] = field(default_factory=list)
+    """What reading site.yaml and the content folder found (before `derive`)."""
+    written: dict[str, str] = field(default_factory=dict)
+    """{output path: digest of the bytes the preview folder holds}."""
+    written_keys: dict[str, str] = field(default_factory=dict)
+    """{output path: key of the page the preview folder holds} (`render.html.page_key`)."""
+    way: str = ""
+    """How the last rebuild went: "full", "texts", "templates", "static" or "none" (`-v`)."""
+
+    @property
+    def folder(self) -> Path:
+        return self.options.output_root
+
+    def rebuild(self, now: datetime, changed: Iterable[str] | None = None) -> BuildResult:
+        """Bring the preview up to date with the files, `changed` being the paths the watcher
+        saw (None: unknown, derive everything)."""
+        options = replace(self.options, now=now)
+        result = BuildResult()
+        started = time.perf_counter()
+        changes = classify(options.root, changed) if changed is not None else None
+        try:
+            remade = self.state is not None and changes is not None
+            if not (remade and changes is not None and self._remake(options, changes, result)):
+                self._derive_all(options, result)
+        except NeedsFullBuild:
+            self._derive_all(options, result)
+        result.timings["total"] = time.perf_counter() - started
+        result.problems.extend(self.problems())
+        if self.state is not None:
+            result.pages = len(self.state.html)
+            result.drafts = tuple(e.source.path for e in self.state.entries if e.draft)
+        return result
+
+    def problems(self) -> list[Problem]:
+        found = list(self.loading_problems)
+        if self.state is not None:
+            for stage_problems in self.state.problems.values():
+                found += stage_problems
+        return found
+
+    def _has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems())
+
+    # --- every stage again ------------------------------------------------------------------
+
+    def _derive_all(self, options: BuildOptions, result: BuildResult) -> None:
+        self.way = "full"
+        loading = Problems()
+        inputs = load_inputs(options, self.cache, loading, fingerprint=False)
+        self.loading_problems = loading.items
+        if inputs.config is None:
+            self.state = None
+            return
+        problems = Problems()
+        written_keys = self.written_keys
+        state = derive(
+            options,
+            inputs,
+            self.cache,
+            self.environment,
+            problems,
+            lambda path, key: written_keys.get(path) == key,
+            lambda path, html: html,
+            lambda stage: nullcontext(),
+        )
+        self.state, self.until = state, valid_until(state.site, options.now)
+        if self._has_errors():  # the error page shows them; the folder keeps the last pages
+            result.written = WriteReport(0, 0, 0)
+            return
+        result.written = self._write(state.artifacts, state.keys, remove_others=True)
+        state.artifacts = {path: self._settled(path, a) for path, a in state.artifacts.items()}
+        self.cache.flush()
+
+    # --- piece by piece ----------------------------------------------------------------------
+
+    def _remake(self, options: BuildOptions, changes: Changes, result: BuildResult) -> bool:
+        """Remake what `changes` touched; False when only a full derivation can."""
+        state = self.state
+        assert state is not None
+        if changes.needs_everything or self._has_errors():
+            return False
+        if self.until is not None and options.now > self.until:
+            return False
+        if not changes.template_keys <= self._all_reads():
+            return False  # a template no page was made from yet (one computed at render time?)
+        self.way = "none"
+        outputs: dict[str, Artifact] = {}
+        if changes.texts:
+            outputs |= self._remake_texts(options, changes.texts)
+            self.way = "texts"
+        if changes.templates:
+            outputs |= self._rerender(options, self._readers_of(changes.template_keys))
+            self.way = "templates" if self.way == "none" else self.way + "+templates"
+        if changes.static:
+            outputs |= self._recopy(options, changes.static)
+            self.way = "static" if self.way == "none" else self.way + "+static"
+        result.written = self._write(outputs, state.keys)
+        state.artifacts |= {path: self._settled(path, a) for path, a in outputs.items()}
+        return True  # no `cache.flush()`: it would forget every result this remake did not use
+
+    def _all_reads(self) -> set[str]:
+        state = self.state
+        assert state is not None
+        return set().union(*state.reads.values())
+
+    def _readers_of(self, keys: Collection[str]) -> set[str]:
+        """The outputs that recorded a read of one of `keys`."""
+        state = self.state
+        assert state is not None
+        wanted = set(keys)
+        return {path for path, reads in state.reads.items() if reads & wanted}
+
+    def _remake_texts(self, options: BuildOptions, paths: Collection[str]) -> dict[str, Artifact]:
+        """Content files whose text changed but whose fields did not."""
+        state = self.state
+        assert state is not None and state.inputs.config is not None
+        by_path = {e.source.path: e for e in state.entries}
+        sources = {s.shown_path: s for s in state.inputs.sources}
+        swaps: dict[int, Entry] = {}
+        load_problems: list[Problem] = []
+        for shown in paths:
+            old, old_source = by_path.get(shown), sources.get(shown)
+            if old is None or old_source is None:
+                raise NeedsFullBuild  # a new file, or one that had an error
+            found = Problems()
+            source = read_source(
+                options.root / shown, old_source.kind, options.content_root, options.root, found
+            )
+            if source is None:
+                raise NeedsFullBuild
+            entries = load_entries(
+                [source],
+                state.inputs.config,
+                options.content_root,
+                state.inputs.media,
+                self.cache,
+                found,
+            )
+            if len(entries) != 1 or not same_fields(old, entries[0]):
+                raise NeedsFullBuild
+            if text_key(shown) in state.plan_reads:
+                raise NeedsFullBuild  # something was planned from its text: plan again
+            swaps[id(old)] = entries[0]
+            sources[shown] = source
+            load_problems += found.items
+        site = state.site.with_texts(swaps)
+        new_bodies = render_bodies(list(swaps.values()), self.cache)
+        bodies = state.bodies | new_bodies
+        text_of = RecordingMapping(bodies, TEXT_PREFIX)
+        affected = self._readers_of([text_key(path) for path in paths])
+        reads = dict(state.reads)
+        outputs: dict[str, Artifact] = {}
+        # The pages that showed the old text.
+        remade = [
+            self._with_text(page, swaps, text_of)
+            for page in state.pages
+            if output_path(page.url) in affected
+        ]
+        if remade:
+            outputs |= self._render(options, remade)
+            reads |= {output_path(page.url): state.reads[output_path(page.url)] for page in remade}
+        # The calendars that carried it.
+        calendars = state.calendars
+        calendar_paths = affected & state.calendar_files
+        if calendar_paths:
+            events = {e.slug for e in swaps.values() if isinstance(e, Event)}
+            calendars = calendar_set(
+                site, state.history, text_of, options.now, self.cache, calendars, events
+            )
+            # Which events each calendar carries is read from the old site: its fields are
+            # the new one's, and its facets are already made.
+            outputs |= calendars.files(state.site, only=calendar_paths)
+            file_reads = calendars.file_reads(state.site)
+            reads |= {path: file_reads[path] for path in calendar_paths}
+        # The feeds that quoted it.
+        rest = affected - set(outputs)
+        if rest:
+            with recording() as feed_reads:
+                feeds = feed_files(site, state.history, options.now, self.cache)
+            if not rest <= set(feeds):
+                raise NeedsFullBuild  # an output this engine cannot remake alone
+            outputs |= feeds
+            reads |= dict.fromkeys(feeds, frozenset(feed_reads))
+        # The problems of the edited files: their own, and their pages' links.
+        checked = Problems()
+        check_body_links(remade, bodies, state.inputs.config, set(state.artifacts), checked)
+        state.problems[LINK_CHECK] = [
+            p for p in state.problems.get(LINK_CHECK, []) if p.path not in paths
+        ] + checked.items
+        state.problems[VALIDATION] = [
+            p for p in state.problems.get(VALIDATION, []) if p.path not in paths
+        ] + load_problems
+        page_of = {page.url: page for page in remade}
+        state.pages = [page_of.get(page.url, page) for page in state.pages]
+        state.inputs.sources = [sources[s.shown_path] for s in state.inputs.sources]
+        state.entries = [swaps.get(id(e), e) for e in state.entries]
+        state.site, state.bodies, state.calendars, state.reads = site, bodies, calendars, reads
+        return outputs
+
+    @staticmethod
+    def _with_text(
+        page: PageToRender, swaps: dict[int, Entry], text_of: RecordingMapping[RenderedBody]
+    ) -> PageToRender:
+        """The page with its content file's new text, its body made as the planner makes it."""
+        source = page.source
+        for entry in swaps.values():
+            if source is not None and entry.source.path == source.path:
+                source = entry.source
+        with recording() as reads:
+            body = page_body(text_of, source, page.site.base_path)
+        return replace(page, source=source, body=body, reads=frozenset(reads))
+
+    def _render(self, options: BuildOptions, pages: list[PageToRender]) -> dict[str, Artifact]:
+        state = self.state
+        assert state is not None
+        problems = Problems()
+        html, keys = render_pages(
+            self.environment,
+            pages,
+            options.templates_root,
+            options.root.resolve(),
+            self.cache,
+            problems,
+            lambda path, key: False,
+        )
+        if problems.items:
+            raise NeedsFullBuild  # a template fails: report it with every other problem
+        state.keys |= keys
+        state.html |= html
+        return dict(html)
+
+    def _rerender(self, options: BuildOptions, affected: set[str]) -> dict[str, Artifact]:
+        """Pages whose templates changed, from the contexts already planned."""
+        state = self.state
+        assert state is not None
+        pages = [page for page in state.pages if output_path(page.url) in affected]
+        return self._render(options, pages)
+
+    def _recopy(self, options: BuildOptions, paths: Collection[str]) -> dict[str, Artifact]:
+        """Static files changed in place (a new or deleted one changes the site's list of
+        files, which the link check and `_headers` read: that takes a full derivation)."""
+        state = self.state
+        assert state is not None
+        outputs: dict[str, Artifact] = {}
+        for shown in paths:  # a static file's output path is its path in the project
+            source = options.root / shown
+            if shown not in state.artifacts or not source.is_file() or source.is_symlink():
+                raise NeedsFullBuild
+            outputs[shown] = source
+        return outputs
+
+    # --- the preview folder ------------------------------------------------------------------
+
+    def _write(
+        self, artifacts: dict[str, Artifact], keys: dict[str, str], remove_others: bool = False
+    ) -> WriteReport:
+        """Write the files whose bytes changed (pages with their `keys`); with
+        `remove_others`, delete every other file of the folder."""
+        folder = self.folder
+        written = unchanged = 0
+        for path, artifact in artifacts.items():
+            if isinstance(artifact, Kept):
+                unchanged += 1
+                continue
+            data = artifact.read_bytes() if isinstance(artifact, Path) else artifact
+            if not isinstance(data, bytes):
+                raise TypeError(f"{path}: cannot write {type(artifact).__name__}")
+            stamp = hashlib.sha256(data).hexdigest()
+            target = folder / path
+            if self.written.get(path) == stamp and target.is_file():
+                unchanged += 1
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            part = target.with_name(target.name + ".part")
+            part.write_bytes(data)
+            part.replace(target)
+            self.written[path] = stamp
+            if path in keys:
+                self.written_keys[path] = keys[path]
+            written += 1
+        removed = self._remove_others(set(artifacts)) if remove_others else 0
+        return WriteReport(written, unchanged, removed)
+
+    def _remove_others(self, keep: set[str]) -> int:
+        removed = 0
+        if not self.folder.is_dir():
+            return 0
+        for path in sorted(self.folder.rglob("*"), reverse=True):
+            relative = path.relative_to(self.folder).as_posix()
+            if path.is_dir():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif relative not in keep:
+                path.unlink()
+                self.written.pop(relative, None)
+                self.written_keys.pop(relative, None)
+                removed += 1
+        return removed
+
+    def _settled(self, path: str, artifact: Artifact) -> Artifact:
+        """Once written, a page need not stay in memory: its key says what it is."""
+        state = self.state
+        if state is not None and isinstance(artifact, bytes) and path in state.keys:
+            return Kept(state.keys[path])
+        return artifact
+
+
+def same_fields(old: Entry, new: Entry) -> bool:
+    """Whether two versions of an entry differ in their file's body alone."""
+    if type(old) is not type(new):
+        return False
+    head = old.source.full_text[: old.source.body_start]
+    if new.source.full_text[: new.source.body_start] != head:
+        return False
+    return replace(new, source=old.source) == old
