@@ -319,3 +319,21 @@ def test_a_page_whose_recorded_reads_omit_its_text_is_caught(make_site, monkeypa
     refresh(preview, edits.write_event(slug))
     assert preview.live is not None and preview.live.way == "texts"
     assert page in differences(preview.folder, cold_build(site, 0))
+
+
+def test_a_preview_folder_that_refuses_a_write_is_reported_then_caught_up(make_site):
+    """A file where the preview needs a folder: « écriture impossible », no crash page; once
+    it is gone, the next rebuild writes everything again."""
+    site = new_site(make_site)
+    Edits(site, 5).add_event()
+    preview = make_preview(site)
+    preview.folder.mkdir(parents=True)
+    (preview.folder / "agenda").write_text("pas un dossier", encoding="utf-8")
+    with contextlib.redirect_stderr(io.StringIO()):
+        preview.refresh(None)
+    assert preview.crash_details is None
+    assert preview.result is not None
+    assert any("écriture impossible" in p.message for p in preview.result.problems.errors)
+    (preview.folder / "agenda").unlink()
+    refresh(preview, {str(site.root / "content/site.yaml")})
+    assert not differences(preview.folder, cold_build(site, 0))

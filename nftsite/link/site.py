@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
@@ -71,7 +71,7 @@ class Site:
         def swapped(entries: tuple[E, ...]) -> tuple[E, ...]:
             return tuple(swaps.get(id(e), e) for e in entries)  # type: ignore[misc]
 
-        return Site(
+        site = Site(
             self.config,
             swapped(self.events),
             swapped(self.startups),
@@ -79,6 +79,18 @@ class Site:
             swapped(self.press),
             swapped(self.pages),
         )
+        facets: Facets | None = self.__dict__.get("facets")
+        if facets is not None:  # made already: the same slices, with the swapped entries
+            site.__dict__["facets"] = Facets(
+                *(
+                    tuple(
+                        replace(f, events=swapped(f.events), startups=swapped(f.startups))
+                        for f in group
+                    )
+                    for group in (facets.cities, facets.themes)
+                )
+            )
+        return site
 
     @cached_property
     def facets(self) -> Facets:

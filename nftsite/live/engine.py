@@ -21,7 +21,9 @@ of edit).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import shutil
 import time
 from collections.abc import Collection, Iterable
 from contextlib import nullcontext
@@ -35,6 +37,7 @@ from nftsite.content.entries import load_entries
 from nftsite.content.sources import read_source
 from nftsite.core.artifacts import Artifact, Kept
 from nftsite.core.cache import Cache
+from nftsite.core.oserrors import WriteFailure
 from nftsite.core.problems import Problem, Problems
 from nftsite.core.reads import TEXT_PREFIX, RecordingMapping, recording, text_key
 from nftsite.core.urls import output_path
@@ -48,6 +51,7 @@ from nftsite.pipeline import (
     SiteState,
     derive,
     load_inputs,
+    report_write_failure,
 )
 from nftsite.render.calendars import calendar_set
 from nftsite.render.context import page_body
@@ -81,6 +85,10 @@ class LiveSite:
     """{output path: digest of the bytes the preview folder holds}."""
     written_keys: dict[str, str] = field(default_factory=dict)
     """{output path: key of the page the preview folder holds} (`render.html.page_key`)."""
+    templates_compiled: bool = False
+    """Whether this process compiled the templates (the first pages render in workers)."""
+    folder_checked: bool = False
+    """Whether the folder was cleared of what this preview did not write."""
     way: str = ""
     """How the last rebuild went: "full", "texts", "templates", "static" or "none" (`-v`)."""
 
@@ -101,6 +109,10 @@ class LiveSite:
                 self._derive_all(options, result)
         except NeedsFullBuild:
             self._derive_all(options, result)
+        except WriteFailure as failure:  # the folder is now partly old: all again next time
+            report_write_failure(failure, options.root.resolve(), result.problems)
+            self.state, self.written, self.written_keys = None, {}, {}
+            return result
         result.timings["total"] = time.perf_counter() - started
         result.problems.extend(self.problems())
         if self.state is not None:
@@ -147,6 +159,11 @@ class LiveSite:
         result.written = self._write(state.artifacts, state.keys, remove_others=True)
         state.artifacts = {path: self._settled(path, a) for path, a in state.artifacts.items()}
         self.cache.flush()
+        if not self.templates_compiled:  # the pages rendered in workers: compile them here
+            self.templates_compiled = True
+            for name in self.environment.list_templates():
+                with contextlib.suppress(Exception):  # a broken one is reported when used
+                    self.environment.get_template(name)
 
     # --- piece by piece ----------------------------------------------------------------------
 
@@ -332,25 +349,40 @@ class LiveSite:
         self, artifacts: dict[str, Artifact], keys: dict[str, str], remove_others: bool = False
     ) -> WriteReport:
         """Write the files whose bytes changed (pages with their `keys`); with
-        `remove_others`, delete every other file of the folder."""
+        `remove_others`, delete the files this preview wrote that are no longer made (and,
+        the first time, whatever an earlier preview left in the folder)."""
         folder = self.folder
         written = unchanged = 0
         for path, artifact in artifacts.items():
             if isinstance(artifact, Kept):
                 unchanged += 1
                 continue
-            data = artifact.read_bytes() if isinstance(artifact, Path) else artifact
-            if not isinstance(data, bytes):
+            if isinstance(artifact, Path):  # a static or media file: compared by its stat
+                try:
+                    facts = artifact.stat()
+                except OSError as error:
+                    raise WriteFailure(artifact, error) from error
+                stamp = f"{facts.st_size}:{facts.st_mtime_ns}"
+            elif isinstance(artifact, bytes):
+                stamp = hashlib.sha256(artifact).hexdigest()
+            else:
                 raise TypeError(f"{path}: cannot write {type(artifact).__name__}")
-            stamp = hashlib.sha256(data).hexdigest()
             target = folder / path
             if self.written.get(path) == stamp and target.is_file():
                 unchanged += 1
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
             part = target.with_name(target.name + ".part")
-            part.write_bytes(data)
-            part.replace(target)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if isinstance(artifact, Path):
+                    shutil.copyfile(artifact, part)
+                else:
+                    part.write_bytes(artifact)
+                part.replace(target)
+            except OSError as error:
+                with contextlib.suppress(OSError):
+                    part.unlink(missing_ok=True)
+                raise WriteFailure(target, error) from error
             self.written[path] = stamp
             if path in keys:
                 self.written_keys[path] = keys[path]
@@ -359,20 +391,22 @@ class LiveSite:
         return WriteReport(written, unchanged, removed)
 
     def _remove_others(self, keep: set[str]) -> int:
-        removed = 0
-        if not self.folder.is_dir():
-            return 0
-        for path in sorted(self.folder.rglob("*"), reverse=True):
+        if self.folder_checked:
+            gone = [self.folder / path for path in set(self.written) - keep]
+        else:  # the first time: the folder may hold an earlier session's files
+            self.folder_checked = True
+            gone = [p for p in self.folder.rglob("*") if p.is_file() or p.is_symlink()]
+            gone = [p for p in gone if p.relative_to(self.folder).as_posix() not in keep]
+        for path in gone:
+            path.unlink(missing_ok=True)
             relative = path.relative_to(self.folder).as_posix()
-            if path.is_dir():
-                if not any(path.iterdir()):
-                    path.rmdir()
-            elif relative not in keep:
-                path.unlink()
-                self.written.pop(relative, None)
-                self.written_keys.pop(relative, None)
-                removed += 1
-        return removed
+            self.written.pop(relative, None)
+            self.written_keys.pop(relative, None)
+            for parent in path.parents:  # the folders it leaves empty
+                if parent == self.folder or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        return len(gone)
 
     def _settled(self, path: str, artifact: Artifact) -> Artifact:
         """Once written, a page need not stay in memory: its key says what it is."""
