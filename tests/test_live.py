@@ -183,7 +183,7 @@ EXPECTED_WAY = {
 """The edits the preview must remake piece by piece, and how (`LiveSite.way`)."""
 
 
-def make_preview(site: InlineSite) -> Preview:
+def make_preview(site: InlineSite, lazy: bool = False) -> Preview:
     options = BuildOptions(
         root=site.root,
         now=NOW,
@@ -191,16 +191,21 @@ def make_preview(site: InlineSite) -> Preview:
         drafts=True,
         search_index=False,
     )
-    return Preview(options, clock=lambda: NOW, quiet=True)
+    return Preview(options, clock=lambda: NOW, quiet=True, lazy=lazy)
 
 
 def refresh(preview: Preview, paths: set[str] | None) -> None:
+    """What the watcher does; then, for a lazy preview, what `serve` does between requests:
+    make the pending pages."""
     with contextlib.redirect_stderr(io.StringIO()):
         preview.refresh(paths)
+        while preview.drain():
+            pass
     assert preview.crash_details is None, Path(preview.crash_details or "").read_text()
     assert preview.result is not None and not preview.result.problems.has_errors(), (
         preview.result.problems if preview.result else None
     )
+    assert preview.live is not None and not preview.live.pending
 
 
 def cold_build(site: InlineSite, number: int) -> Path:
@@ -215,13 +220,14 @@ def new_site(make_site) -> InlineSite:  # type: ignore[no-untyped-def]
     return site
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_the_live_preview_equals_a_cold_build_after_every_kind_of_edit(make_site, seed):
+@pytest.mark.parametrize(("seed", "lazy"), [(0, False), (1, False), (2, True), (3, True)])
+def test_the_live_preview_equals_a_cold_build_after_every_kind_of_edit(make_site, seed, lazy):
+    """With `lazy` (as `serve` runs it), pages wait to be asked for, or drained."""
     site = new_site(make_site)
     edits = Edits(site, seed)
     for _ in range(3):
         edits.add_event()
-    preview = make_preview(site)
+    preview = make_preview(site, lazy)
     refresh(preview, None)
     history: list[str] = []
     for number in range(14):
@@ -336,4 +342,31 @@ def test_a_preview_folder_that_refuses_a_write_is_reported_then_caught_up(make_s
     assert any("écriture impossible" in p.message for p in preview.result.problems.errors)
     (preview.folder / "agenda").unlink()
     refresh(preview, {str(site.root / "content/site.yaml")})
+    assert not differences(preview.folder, cold_build(site, 0))
+
+
+def test_a_lazy_preview_makes_the_viewed_page_first_and_any_other_when_asked(make_site):
+    """After a template edit, the page being looked at is new before the rebuild ends; the
+    others are pending, and one asked for is made before it is answered."""
+    site = new_site(make_site)
+    edits = Edits(site, 6)
+    edits.add_event()
+    edits.add_event()
+    first, second = sorted(edits.events)
+    preview = make_preview(site, lazy=True)
+    refresh(preview, None)
+    preview.make_pending(f"/agenda/{first}/")
+    done, paths = edits.edit_template()
+    while done != "template event.html":
+        done, paths = edits.edit_template()
+    marker = f"<!-- v{edits.counter} -->".encode()
+    with contextlib.redirect_stderr(io.StringIO()):
+        preview.refresh(paths)
+    assert preview.live is not None
+    assert marker in (preview.folder / f"agenda/{first}/index.html").read_bytes()
+    assert f"agenda/{second}/index.html" in preview.live.pending
+    assert marker not in (preview.folder / f"agenda/{second}/index.html").read_bytes()
+    preview.make_pending(f"/agenda/{second}/")
+    assert marker in (preview.folder / f"agenda/{second}/index.html").read_bytes()
+    refresh(preview, set())
     assert not differences(preview.folder, cold_build(site, 0))

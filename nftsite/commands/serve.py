@@ -40,6 +40,8 @@ PREVIEW_FOLDER = CACHE_FOLDER / "preview"
 PREVIEW_CACHE_FILE = CACHE_FOLDER / "preview.sqlite3"
 CRASH_LOG_FILE = CACHE_FOLDER / "serve-crash.log"
 """The traceback of the last crash of the preview (overwritten by the next one)."""
+DRAIN_SLICE = 0.01
+"""Seconds of pending pages made at a time between two requests (`Preview.drain`)."""
 FULL_COLLECTION_EVERY = 20
 """Rebuilds between two full garbage collections of a long-running preview."""
 
@@ -56,6 +58,9 @@ class Preview:
     """`-q`: say nothing of a successful rebuild."""
     verbose: bool = False
     """`-v`: say which way each rebuild went."""
+    lazy: bool = False
+    """Render the pages being viewed first, the others when asked for or in the background
+    (`LiveSite.defer`; `serve` drains them between requests)."""
     result: BuildResult | None = field(default=None, init=False)
     live: LiveSite | None = field(default=None, init=False)
     """The site in memory: after the first build, an edit remakes only what read it."""
@@ -67,12 +72,12 @@ class Preview:
     def folder(self) -> Path:
         return self.options.output_root
 
-    def refresh(self, changed: Iterable[str] | None = None) -> None:
+    def refresh(self, changed: Iterable[str] | None = None, render_all: bool = False) -> None:
         """What the file watcher calls with the paths it saw change (None: not known, look
         at everything): a rebuild that never raises. A crash is logged, and every page shows
         the crash page until a rebuild succeeds."""
         try:
-            self.rebuild(changed)
+            self.rebuild(changed, render_all)
         except Exception as error:
             self.crash_details = record_crash(self.options.root, traceback.format_exc())
             self.result = None
@@ -88,7 +93,26 @@ class Preview:
                 flush=True,
             )
 
-    def rebuild(self, changed: Iterable[str] | None = None) -> BuildResult:
+    def drain(self, seconds: float = DRAIN_SLICE) -> bool:
+        """Make pending pages for about `seconds`; True while some remain. A page that fails
+        to render brings a rebuild that renders every page, so its mistake is reported."""
+        live = self.live
+        if live is None or not live.pending or self.crash_details is not None:
+            return False
+        try:
+            with exclusive(self.folder):
+                made = live.drain(seconds)
+        except Exception:
+            self.refresh(None)
+            return False
+        if not made:
+            self.refresh(None, render_all=True)
+            return False
+        return bool(live.pending)
+
+    def rebuild(
+        self, changed: Iterable[str] | None = None, render_all: bool = False
+    ) -> BuildResult:
         """Bring the preview up to date, "now" moved on; never raises for a content or
         template mistake (an unexpected exception propagates: `refresh` is the watcher's
         safe entry). The first rebuild, and any whose changes are not known, look at every
@@ -98,12 +122,12 @@ class Preview:
             # Its own store: the preview includes drafts, the published build does not.
             cache = Cache(self.options.root / PREVIEW_CACHE_FILE)
             environment = make_environment(self.options.templates_root)
-            self.live = LiveSite(self.options, cache, environment)
+            self.live = LiveSite(self.options, cache, environment, defer=self.lazy)
             changed = None
         gc.disable()  # see cli.run_build; the kept results are then frozen out of its scans
         try:
             with exclusive(self.folder):
-                result = self.live.rebuild(self.clock(), changed)
+                result = self.live.rebuild(self.clock(), changed, render_all)
         finally:
             gc.enable()
         self.rebuilds += 1
@@ -170,6 +194,7 @@ class Preview:
             return self.respond(
                 start_response, path.status, refusal_page(path), CONTENT_TYPES[".html"]
             )
+        self.make_pending(path)
         target = self.resolve(path)
         if target is None:
             if not path.endswith("/") and self.resolve(path + "/") is not None:
@@ -178,6 +203,27 @@ class Preview:
             body = page.read_bytes() if page.is_file() else b"Page introuvable"
             return self.respond(start_response, "404 Not Found", body, CONTENT_TYPES[".html"])
         return self.respond(start_response, "200 OK", target.read_bytes(), content_type(target))
+
+    def make_pending(self, url_path: str) -> None:
+        """A page asked for before its turn (`lazy`) is made now, and so is the 404 page; the
+        pages asked for are made first at the next rebuild. A page that fails to render
+        brings a rebuild that renders them all, so the mistake is shown."""
+        live = self.live
+        if live is None:
+            return
+        relative = url_path.lstrip("/")
+        wanted = [relative + "index.html" if relative.endswith("/") or not relative else relative]
+        if not relative.endswith("/") and relative:
+            wanted.append(relative + "/index.html")
+        wanted.append("404.html")
+        live.viewed.append(wanted[0])
+        for path in wanted:
+            if path in live.pending:
+                with exclusive(self.folder):
+                    made = live.ensure(path)
+                if not made:
+                    self.refresh(None, render_all=True)
+                    return
 
     def resolve(self, url_path: str) -> Path | None:
         """The preview file for a URL path; None when there is none (or it leaves the folder)."""
@@ -345,8 +391,21 @@ def serve(
         clock=(lambda: now) if now else (lambda: datetime.now(UTC)),
         quiet=quiet,
         verbose=verbose,
+        lazy=True,
     )
     watchers: list[FileWatcher] = []
+    draining: list[bool] = []
+
+    def drain_some() -> None:  # a few pending pages, then the loop answers requests again
+        if preview.drain():
+            IOLoop.current().add_callback(drain_some)
+        else:
+            draining.clear()
+
+    def start_draining() -> None:
+        if not draining and preview.live is not None and preview.live.pending:
+            draining.append(True)
+            IOLoop.current().add_callback(drain_some)
 
     def start() -> None:  # the port is ours: build, watch, then say where to look
         release_log()
@@ -358,6 +417,7 @@ def serve(
 
         watchers.append(FileWatcher(root, changed))
         watchers[0].start()
+        start_draining()
         if not quiet:
             print(
                 f"Aperçu sur http://{host}:{port}/ — Ctrl-C pour arrêter.",
@@ -368,6 +428,7 @@ def serve(
     def rebuild_and_reload(paths: set[str]) -> None:  # in the server's loop: no request waits
         preview.refresh(paths)
         reload_browsers()
+        start_draining()
 
     release_log = route_server_log(verbose, partial(report_server_defect, root))
     server = PreviewServer(app=preview, on_listening=start)

@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import shutil
 import time
+from collections import deque
 from collections.abc import Collection, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
@@ -56,7 +57,7 @@ from nftsite.pipeline import (
 from nftsite.render.calendars import calendar_set
 from nftsite.render.context import page_body
 from nftsite.render.feeds import feed_files
-from nftsite.render.html import render_pages
+from nftsite.render.html import TemplateFingerprints, render_pages
 from nftsite.render.markdown import RenderedBody, render_bodies
 from nftsite.render.pages import PageToRender
 from nftsite.unchanged import valid_until
@@ -65,8 +66,17 @@ LINK_CHECK = "vérification des liens"
 VALIDATION = "validation"
 
 
+VIEWED = 8
+"""Pages recently asked for: with `defer`, they are rendered before the rebuild ends."""
+
+
 class NeedsFullBuild(Exception):
     """This change cannot be remade piece by piece: derive everything again."""
+
+
+class RenderFailed(NeedsFullBuild):
+    """A page failed to render: derive everything again, rendering every page, so that the
+    template mistake is reported with every other problem."""
 
 
 @dataclass
@@ -85,6 +95,15 @@ class LiveSite:
     """{output path: digest of the bytes the preview folder holds}."""
     written_keys: dict[str, str] = field(default_factory=dict)
     """{output path: key of the page the preview folder holds} (`render.html.page_key`)."""
+    defer: bool = False
+    """Render only the pages recently viewed before the rebuild ends; the others wait in
+    `pending`, rendered when asked for (`ensure`) or in the background (`drain`)."""
+    viewed: deque[str] = field(default_factory=lambda: deque(maxlen=VIEWED))
+    """The output paths of the pages last asked for, newest last."""
+    pending: dict[str, PageToRender] = field(default_factory=dict)
+    """{output path: page} of the pages whose file is not made yet (see `defer`)."""
+    fingerprints: TemplateFingerprints | None = None
+    """The templates' hashes, kept from one pending page to the next (`drain`)."""
     templates_compiled: bool = False
     """Whether this process compiled the templates (the first pages render in workers)."""
     folder_checked: bool = False
@@ -96,17 +115,24 @@ class LiveSite:
     def folder(self) -> Path:
         return self.options.output_root
 
-    def rebuild(self, now: datetime, changed: Iterable[str] | None = None) -> BuildResult:
+    def rebuild(
+        self, now: datetime, changed: Iterable[str] | None = None, render_all: bool = False
+    ) -> BuildResult:
         """Bring the preview up to date with the files, `changed` being the paths the watcher
-        saw (None: unknown, derive everything)."""
+        saw (None: unknown, derive everything; `render_all`: and defer no page)."""
+        self.fingerprints = None  # the templates' hashes, read again after any change
         options = replace(self.options, now=now)
         result = BuildResult()
         started = time.perf_counter()
         changes = classify(options.root, changed) if changed is not None else None
         try:
             remade = self.state is not None and changes is not None
-            if not (remade and changes is not None and self._remake(options, changes, result)):
+            if render_all:
+                self._derive_all(options, result, defer=False)
+            elif not (remade and changes is not None and self._remake(options, changes, result)):
                 self._derive_all(options, result)
+        except RenderFailed:
+            self._derive_all(options, result, defer=False)
         except NeedsFullBuild:
             self._derive_all(options, result)
         except WriteFailure as failure:  # the folder is now partly old: all again next time
@@ -132,8 +158,11 @@ class LiveSite:
 
     # --- every stage again ------------------------------------------------------------------
 
-    def _derive_all(self, options: BuildOptions, result: BuildResult) -> None:
+    def _derive_all(
+        self, options: BuildOptions, result: BuildResult, defer: bool | None = None
+    ) -> None:
         self.way = "full"
+        defer = self.defer if defer is None else defer
         loading = Problems()
         inputs = load_inputs(options, self.cache, loading, fingerprint=False)
         self.loading_problems = loading.items
@@ -141,18 +170,30 @@ class LiveSite:
             self.state = None
             return
         problems = Problems()
-        written_keys = self.written_keys
+        written_keys, viewed, deferred = self.written_keys, set(self.viewed), set()
+
+        def is_current(path: str, key: str) -> bool:
+            if written_keys.get(path) == key:
+                return True
+            if defer and path not in viewed:
+                deferred.add(path)
+                return True  # not rendered now: `pending`
+            return False
+
         state = derive(
             options,
             inputs,
             self.cache,
             self.environment,
             problems,
-            lambda path, key: written_keys.get(path) == key,
+            is_current,
             lambda path, html: html,
             lambda stage: nullcontext(),
         )
         self.state, self.until = state, valid_until(state.site, options.now)
+        self.pending = {
+            path: page for page in state.pages if (path := output_path(page.url)) in deferred
+        }
         if self._has_errors():  # the error page shows them; the folder keeps the last pages
             result.written = WriteReport(0, 0, 0)
             return
@@ -307,7 +348,11 @@ class LiveSite:
     def _render(self, options: BuildOptions, pages: list[PageToRender]) -> dict[str, Artifact]:
         state = self.state
         assert state is not None
+        for page in pages:
+            self.pending.pop(output_path(page.url), None)
         problems = Problems()
+        if self.fingerprints is None:
+            self.fingerprints = TemplateFingerprints(self.environment)
         html, keys = render_pages(
             self.environment,
             pages,
@@ -316,9 +361,10 @@ class LiveSite:
             self.cache,
             problems,
             lambda path, key: False,
+            fingerprints=self.fingerprints,
         )
         if problems.items:
-            raise NeedsFullBuild  # a template fails: report it with every other problem
+            raise RenderFailed  # a template fails: report it with every other problem
         state.keys |= keys
         state.html |= html
         return dict(html)
@@ -328,7 +374,40 @@ class LiveSite:
         state = self.state
         assert state is not None
         pages = [page for page in state.pages if output_path(page.url) in affected]
+        if self.defer:
+            viewed = set(self.viewed)
+            later = [page for page in pages if output_path(page.url) not in viewed]
+            self.pending |= {output_path(page.url): page for page in later}
+            pages = [page for page in pages if output_path(page.url) in viewed]
         return self._render(options, pages)
+
+    # --- pages made when asked for -----------------------------------------------------------
+
+    def ensure(self, path: str) -> bool:
+        """Make the page at `path` now if it is pending; False if it failed to render."""
+        page = self.pending.get(path)
+        return page is None or self._render_pending([page])
+
+    def drain(self, seconds: float) -> bool:
+        """Make pending pages, one at a time, for about `seconds`; False if one failed to
+        render. A slice this short keeps the server answering and the next edit waiting
+        for one page at most."""
+        deadline = time.perf_counter() + seconds
+        while self.pending and time.perf_counter() < deadline:
+            if not self._render_pending([next(iter(self.pending.values()))]):
+                return False
+        return True
+
+    def _render_pending(self, pages: list[PageToRender]) -> bool:
+        state = self.state
+        assert state is not None
+        try:
+            made = self._render(self.options, pages)
+        except RenderFailed:
+            return False
+        self._write(made, state.keys)
+        state.artifacts |= {path: self._settled(path, a) for path, a in made.items()}
+        return True
 
     def _recopy(self, options: BuildOptions, paths: Collection[str]) -> dict[str, Artifact]:
         """Static files changed in place (a new or deleted one changes the site's list of

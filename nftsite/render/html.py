@@ -107,6 +107,7 @@ def render_pages(
     problems: Problems,
     is_current: Callable[[str, str], bool],
     deliver: Callable[[str, bytes], Artifact] = lambda path, html: html,
+    fingerprints: TemplateFingerprints | None = None,
 ) -> tuple[dict[str, Artifact], dict[str, str]]:
     """({output path: HTML}, {output path: key}) for every page that rendered.
 
@@ -116,11 +117,12 @@ def render_pages(
     and the lists that show it, editing a template the pages that use it, and nothing else.
     Each rendered page is handed to `deliver(path, html)` as soon as it is ready (the output
     stage parks it beside `output/`), so the rendered pages need not all stay in memory;
-    rendering itself never writes.
+    rendering itself never writes. `fingerprints` may be kept by a caller that knows the
+    templates have not changed since (the live preview, between template edits).
     """
     rendered: dict[str, Artifact] = {}
     keys: dict[str, str] = {}
-    fingerprint = TemplateFingerprints(environment)
+    fingerprint = fingerprints or TemplateFingerprints(environment)
     to_render = []
     for page in pages:
         path = output_path(page.url)
