@@ -357,11 +357,11 @@ def derive(
             for page in pages
         },
         **dict.fromkeys(previews, frozenset(preview_reads)),
-        **calendars.file_reads(site),
+        **calendars.file_reads(),
         **dict.fromkeys(feeds, frozenset(feed_reads)),
         **dict.fromkeys(crawled, frozenset(crawl_reads)),
     }
-    ics = calendars.files(site)
+    ics = calendars.files()
     artifacts: dict[str, Artifact] = {
         **static_files(root),
         **media,

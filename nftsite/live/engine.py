@@ -35,7 +35,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from nftsite.content.entries import load_entries
-from nftsite.content.sources import read_source
+from nftsite.content.sources import SourceFile, read_source
 from nftsite.core.artifacts import Artifact, Kept
 from nftsite.core.cache import Cache
 from nftsite.core.oserrors import WriteFailure
@@ -104,6 +104,10 @@ class LiveSite:
     """{output path: page} of the pages whose file is not made yet (see `defer`)."""
     fingerprints: TemplateFingerprints | None = None
     """The templates' hashes, kept from one pending page to the next (`drain`)."""
+    by_path: dict[str, Entry] = field(default_factory=dict)
+    """The state's entries by the path of their file (made again after a derivation)."""
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    """The state's content files by path (made again after a derivation)."""
     templates_compiled: bool = False
     """Whether this process compiled the templates (the first pages render in workers)."""
     folder_checked: bool = False
@@ -191,6 +195,7 @@ class LiveSite:
             lambda stage: nullcontext(),
         )
         self.state, self.until = state, valid_until(state.site, options.now)
+        self.by_path, self.sources = {}, {}
         self.pending = {
             path: page for page in state.pages if (path := output_path(page.url)) in deferred
         }
@@ -249,8 +254,10 @@ class LiveSite:
         """Content files whose text changed but whose fields did not."""
         state = self.state
         assert state is not None and state.inputs.config is not None
-        by_path = {e.source.path: e for e in state.entries}
-        sources = {s.shown_path: s for s in state.inputs.sources}
+        if not self.by_path:  # made once per derivation, kept up to date below
+            self.by_path = {e.source.path: e for e in state.entries}
+            self.sources = {s.shown_path: s for s in state.inputs.sources}
+        by_path, sources = self.by_path, self.sources
         swaps: dict[int, Entry] = {}
         load_problems: list[Problem] = []
         for shown in paths:
@@ -302,11 +309,8 @@ class LiveSite:
             calendars = calendar_set(
                 site, state.history, text_of, options.now, self.cache, calendars, events
             )
-            # Which events each calendar carries is read from the old site: its fields are
-            # the new one's, and its facets are already made.
-            outputs |= calendars.files(state.site, only=calendar_paths)
-            file_reads = calendars.file_reads(state.site)
-            reads |= {path: file_reads[path] for path in calendar_paths}
+            outputs |= calendars.files(only=calendar_paths)
+            reads |= calendars.file_reads(only=calendar_paths)
         # The feeds that quoted it.
         rest = affected - set(outputs)
         if rest:
@@ -329,6 +333,7 @@ class LiveSite:
         state.pages = [page_of.get(page.url, page) for page in state.pages]
         state.inputs.sources = [sources[s.shown_path] for s in state.inputs.sources]
         state.entries = [swaps.get(id(e), e) for e in state.entries]
+        by_path |= {e.source.path: e for e in swaps.values()}
         state.site, state.bodies, state.calendars, state.reads = site, bodies, calendars, reads
         return outputs
 

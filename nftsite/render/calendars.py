@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
@@ -172,56 +172,40 @@ def event_calendar(
 @dataclass(frozen=True)
 class CalendarSet:
     """Every event serialized once, with what its calendar data read (`core/reads.py`), and
-    which of them are in the feeds' window: the calendar files are joined from these."""
+    which events each calendar file carries: the files are joined from these."""
 
     calendars: dict[str, EventCalendar]
     """By event slug."""
     reads: dict[str, frozenset[str]]
     """By event slug: the texts its VEVENT was made from (its body, its history)."""
     zones: dict[str, bytes]
-    recent: frozenset[str]
-    """The slugs of the events the subscribed feeds carry (`is_in_feeds`)."""
+    feeds: dict[str, CalendarFeed]
+    """{output path: feed}, for the subscribed feeds."""
+    members: dict[str, tuple[str, ...]]
+    """{output path: the slugs of the events in it}: the subscribed feeds (the events in the
+    feeds' window, `is_in_feeds`), then each event's own file."""
 
-    def sources(self, site: Site) -> dict[str, tuple[str, ...]]:
-        """{output path: the slugs of the events in it}, for every calendar file."""
-        found = {
-            urls.output_path(feed.url): tuple(
-                e.slug for e in feed.events(site) if e.slug in self.recent
-            )
-            for feed in calendar_feeds(site)
-        }
-        for event in site.events:
-            found[urls.output_path(urls.event_ics_url(event.slug))] = (event.slug,)
-        return found
-
-    def file_reads(self, site: Site) -> dict[str, frozenset[str]]:
-        """{output path: what it read}: the union of its events' reads."""
+    def file_reads(self, only: Collection[str] | None = None) -> dict[str, frozenset[str]]:
+        """{output path: what it read}: the union of its events' reads (of the files in
+        `only`, when given)."""
         return {
-            path: frozenset().union(*(self.reads[slug] for slug in slugs))
-            for path, slugs in self.sources(site).items()
+            path: frozenset().union(*(self.reads[slug] for slug in self.members[path]))
+            for path in (self.members if only is None else only)
         }
 
-    def files(self, site: Site, only: Collection[str] | None = None) -> dict[str, bytes]:
+    def files(self, only: Collection[str] | None = None) -> dict[str, bytes]:
         """{output path: .ics bytes}: the subscribed feeds, then one file per event page
         (those in `only`, when given)."""
         files = {}
-        for feed in calendar_feeds(site):
-            path = urls.output_path(feed.url)
-            if only is None or path in only:
-                files[path] = calendar_bytes(
-                    feed.name,
-                    feed.description,
-                    (
-                        self.calendars[e.slug].event
-                        for e in feed.events(site)
-                        if e.slug in self.recent
-                    ),
-                    self.zones,
-                )
-        for event in site.events:
-            path = urls.output_path(urls.event_ics_url(event.slug))
-            if only is None or path in only:
-                files[path] = self.calendars[event.slug].own_file
+        for path, slugs in self.members.items():
+            if only is not None and path not in only:
+                continue
+            feed = self.feeds.get(path)
+            if feed is None:
+                files[path] = self.calendars[slugs[0]].own_file
+            else:
+                events = (self.calendars[slug].event for slug in slugs)
+                files[path] = calendar_bytes(feed.name, feed.description, events, self.zones)
         return files
 
 
@@ -229,7 +213,7 @@ def calendar_files(
     site: Site, history: History, bodies: Mapping[str, RenderedBody], now: datetime, cache: Cache
 ) -> dict[str, bytes]:
     """{output path: .ics bytes}: the subscribed feeds, then one file per event page."""
-    return calendar_set(site, history, bodies, now, cache).files(site)
+    return calendar_set(site, history, bodies, now, cache).files()
 
 
 def calendar_set(
@@ -271,16 +255,22 @@ def calendar_set(
         cache.store("event-calendar", key, calendar)
         found[key] = calendar
     calendars = {slug: found[key] for slug, (key, _) in keyed.items()}
+    if previous is not None:
+        return replace(
+            previous,
+            calendars=previous.calendars | calendars,
+            reads=previous.reads | reads,
+        )
     window = config.feed_past_months
-    if previous is None:
-        recent = frozenset(e.slug for e in site.events if is_in_feeds(e, now, window))
-        return CalendarSet(calendars, reads, zones, recent)
-    return CalendarSet(
-        {**previous.calendars, **calendars},
-        {**previous.reads, **reads},
-        zones,
-        previous.recent,
-    )
+    recent = {e.slug for e in site.events if is_in_feeds(e, now, window)}
+    feeds = {urls.output_path(feed.url): feed for feed in calendar_feeds(site)}
+    members = {
+        path: tuple(e.slug for e in feed.events(site) if e.slug in recent)
+        for path, feed in feeds.items()
+    }
+    for event in site.events:
+        members[urls.output_path(urls.event_ics_url(event.slug))] = (event.slug,)
+    return CalendarSet(calendars, reads, zones, feeds, members)
 
 
 def calendar_input(
