@@ -179,6 +179,9 @@ EXPECTED_WAY = {
     "body": "texts",
     "template": "templates",
     "static/site.css": "static",
+    "title": "fields",
+    "start": "fields",
+    "status": "fields",
 }
 """The edits the preview must remake piece by piece, and how (`LiveSite.way`)."""
 
@@ -272,7 +275,7 @@ def test_each_kind_of_edit_is_remade_the_way_it_should(make_site):
         "texts",
         "templates",
         "static",
-        "full",
+        "fields",
         "full",
         "full",
         "full",

@@ -74,6 +74,15 @@ class NeedsFullBuild(Exception):
     """This change cannot be remade piece by piece: derive everything again."""
 
 
+class ReadAgain(NeedsFullBuild):
+    """Content files changed in their fields: derive everything again from the files already
+    read, these few read again (no walk of the content folder)."""
+
+    def __init__(self, sources: list[SourceFile]) -> None:
+        super().__init__()
+        self.sources = sources
+
+
 class RenderFailed(NeedsFullBuild):
     """A page failed to render: derive everything again, rendering every page, so that the
     template mistake is reported with every other problem."""
@@ -113,7 +122,8 @@ class LiveSite:
     folder_checked: bool = False
     """Whether the folder was cleared of what this preview did not write."""
     way: str = ""
-    """How the last rebuild went: "full", "texts", "templates", "static" or "none" (`-v`)."""
+    """How the last rebuild went (`-v`): "texts", "templates", "static", "none", or every
+    stage again: "fields" (from the files already read) or "full"."""
 
     @property
     def folder(self) -> Path:
@@ -137,6 +147,8 @@ class LiveSite:
                 self._derive_all(options, result)
         except RenderFailed:
             self._derive_all(options, result, defer=False)
+        except ReadAgain as again:
+            self._derive_all(options, result, sources=again.sources)
         except NeedsFullBuild:
             self._derive_all(options, result)
         except WriteFailure as failure:  # the folder is now partly old: all again next time
@@ -163,13 +175,23 @@ class LiveSite:
     # --- every stage again ------------------------------------------------------------------
 
     def _derive_all(
-        self, options: BuildOptions, result: BuildResult, defer: bool | None = None
+        self,
+        options: BuildOptions,
+        result: BuildResult,
+        defer: bool | None = None,
+        sources: list[SourceFile] | None = None,
     ) -> None:
+        """Every stage again; with `sources`, from those content files and the rest of the
+        inputs as last read."""
         self.way = "full"
         defer = self.defer if defer is None else defer
-        loading = Problems()
-        inputs = load_inputs(options, self.cache, loading, fingerprint=False)
-        self.loading_problems = loading.items
+        if sources is not None and self.state is not None:
+            self.way = "fields"
+            inputs = replace(self.state.inputs, sources=sources)
+        else:
+            loading = Problems()
+            inputs = load_inputs(options, self.cache, loading, fingerprint=False)
+            self.loading_problems = loading.items
         if inputs.config is None:
             self.state = None
             return
@@ -279,9 +301,9 @@ class LiveSite:
                 found,
             )
             if len(entries) != 1 or not same_fields(old, entries[0]):
-                raise NeedsFullBuild
+                raise self._read_again(options, paths)
             if text_key(shown) in state.plan_reads:
-                raise NeedsFullBuild  # something was planned from its text: plan again
+                raise self._read_again(options, paths)  # planned from its text: plan again
             swaps[id(old)] = entries[0]
             sources[shown] = source
             load_problems += found.items
@@ -336,6 +358,23 @@ class LiveSite:
         by_path |= {e.source.path: e for e in swaps.values()}
         state.site, state.bodies, state.calendars, state.reads = site, bodies, calendars, reads
         return outputs
+
+    def _read_again(self, options: BuildOptions, paths: Collection[str]) -> NeedsFullBuild:
+        """`ReadAgain` with `paths` read again, or `NeedsFullBuild` if one cannot be read."""
+        state = self.state
+        assert state is not None
+        kept = {s.shown_path: s for s in state.inputs.sources}
+        for shown in paths:
+            old = kept.get(shown)
+            if old is None:
+                return NeedsFullBuild()
+            source = read_source(
+                options.root / shown, old.kind, options.content_root, options.root, Problems()
+            )
+            if source is None:
+                return NeedsFullBuild()
+            kept[shown] = source
+        return ReadAgain(list(kept.values()))
 
     @staticmethod
     def _with_text(
