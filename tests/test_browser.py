@@ -12,6 +12,7 @@ it these tests fail; they never skip.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -20,6 +21,7 @@ import struct
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -178,6 +180,8 @@ class DevTools:
         self._buffer = b""
         self._last_id = 0
         self.events: list[dict[str, Any]] = []
+        self.context: str | None = None
+        """The browser context new pages open in (`private_context`); None: the default one."""
 
     def close(self) -> None:
         os.close(self._to_browser)
@@ -223,7 +227,10 @@ class DevTools:
 
     def open_page(self) -> str:
         """A new tab with network and page events on; its session id."""
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        params = {"url": "about:blank"}
+        if self.context is not None:
+            params["browserContextId"] = self.context
+        target = self.call("Target.createTarget", params)["targetId"]
         session: str = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
         ]
@@ -269,6 +276,30 @@ class DevTools:
             message = self.receive(min(deadline, now + QUIET_AFTER_LOAD))
             if message is not None:
                 self.events.append(message)
+
+
+@contextlib.contextmanager
+def private_context(browser: DevTools) -> Iterator[DevTools]:
+    """`browser`, its new pages opening in a browser context of their own (HTTP cache,
+    cookies and storage of their own, closed at the end): one test's pages are as fresh as
+    in a new Chromium, without a start-up of a second or two per test."""
+    browser.context = browser.call("Target.createBrowserContext")["browserContextId"]
+    try:
+        yield browser
+    finally:
+        browser.call("Target.disposeBrowserContext", {"browserContextId": browser.context})
+        browser.context = None
+        browser.events.clear()
+
+
+@contextlib.contextmanager
+def one_chromium(profile: Path) -> Iterator[DevTools]:
+    """A Chromium for a whole module's tests, each in its own `private_context`."""
+    browser = DevTools(find_chromium(), profile)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def test_pages_load_nothing_from_any_host_but_the_local_server(

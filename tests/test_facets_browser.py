@@ -12,7 +12,6 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +19,7 @@ import pytest
 
 from .conftest import NOW
 from .test_accessibility import AXE, AXE_RUN, WCAG_AA, require
-from .test_browser import PAGE_TIMEOUT, DevTools, find_chromium
+from .test_browser import PAGE_TIMEOUT, DevTools, one_chromium, private_context
 
 pytestmark = pytest.mark.system_deps  # Chromium, and axe-core from npm
 
@@ -39,13 +38,17 @@ CLOCK = """(() => {
 """An init script run before the page's own: `new Date()` and `Date.now()` say `fixed` (ms)."""
 
 
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
+    with one_chromium(tmp_path_factory.mktemp("chromium") / "profile") as browser:
+        yield browser
+
+
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[DevTools]:
-    devtools = DevTools(find_chromium(), tmp_path / "profile")
-    try:
-        yield devtools
-    finally:
-        devtools.close()
+def browser(chromium: DevTools) -> Iterator[DevTools]:
+    """This module's Chromium, the test's pages in a browser context of their own."""
+    with private_context(chromium) as browser:
+        yield browser
 
 
 def evaluate(browser: DevTools, session: str, expression: str) -> Any:

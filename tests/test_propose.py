@@ -14,6 +14,7 @@ import io
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -27,7 +28,7 @@ from nftsite.content.config import new_file_url
 
 from .conftest import NOW_ARG, REPO, InlineSite
 from .test_accessibility import AXE, AXE_RUN, WCAG_AA, require
-from .test_browser import DevTools, find_chromium, text_of
+from .test_browser import DevTools, one_chromium, private_context, text_of
 
 pytestmark = pytest.mark.system_deps  # Chromium, and axe-core from npm
 
@@ -95,13 +96,17 @@ def axe_violations(browser: DevTools, session: str) -> list[dict[str, Any]]:
     return list(json.loads(evaluate(browser, session, AXE_RUN % json.dumps(WCAG_AA))))
 
 
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
+    with one_chromium(tmp_path_factory.mktemp("chromium") / "profile") as browser:
+        yield browser
+
+
 @pytest.fixture
-def browser(tmp_path: Path) -> Any:
-    devtools = DevTools(find_chromium(), tmp_path / "profile")
-    try:
-        yield devtools
-    finally:
-        devtools.close()
+def browser(chromium: DevTools) -> Iterator[DevTools]:
+    """This module's Chromium, the test's pages in a browser context of their own."""
+    with private_context(chromium) as browser:
+        yield browser
 
 
 def fill_valid_event(browser: DevTools, session: str) -> None:

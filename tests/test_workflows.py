@@ -1,8 +1,10 @@
 """The GitHub Actions workflows: actionlint (with ShellCheck) and zizmor find nothing, nothing
 silenced; least privilege, actions pinned by commit; every `run:` step of the publication and
 pull-request workflows runs and passes in a fresh clone, as the runner would run it (the git
-host's own actions aside: checkout, setup-python, cache, Pages, artifacts); and the scheduled
-import's script runs offline, with a stand-in for `gh`."""
+host's own actions aside: checkout, setup-python, cache, Pages, artifacts), `make test-fast` on
+a planted canary and one real module rather than the whole tier this session already runs
+(FAST_TIER_SUBSET), and fails on a failing test; and the scheduled import's script runs
+offline, with a stand-in for `gh`."""
 
 from __future__ import annotations
 
@@ -347,11 +349,14 @@ class Clone:
             env |= {"GITHUB_REF": "refs/heads/main", "GITHUB_REF_NAME": "main"}
         return env
 
-    def run_job(self, workflow: Path, job: str, event: str) -> tuple[list[StepRun], Path]:
+    def run_job(
+        self, workflow: Path, job: str, event: str, extra: dict[str, str] | None = None
+    ) -> tuple[list[StepRun], Path]:
         """Every `run:` step of one job, in order, in a checkout as fresh as the runner's
-        (only .venv/ is kept between jobs, to spare reinstalls); stops at a failed step."""
+        (only .venv/ is kept between jobs, to spare reinstalls); stops at a failed step.
+        `extra`: variables added to the runner's, such as FAST_TIER_CANARY."""
         git(self.root, "clean", "-ffdxq", "-e", ".venv", "-e", "*.egg-info")
-        env = self.environment(workflow, job, event)
+        env = {**self.environment(workflow, job, event), **(extra or {})}
         definition = load(workflow)["jobs"][job]
         assert "if" not in definition and "defaults" not in definition
         done: list[StepRun] = []
@@ -421,6 +426,43 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Clone:
     return found
 
 
+CANARY = "tests/test_ci_canary.py"
+CANARY_TEXT = '''"""Planted by tests/test_workflows.py: what `make test-fast` must run and leave out."""
+
+import pytest
+
+PASSES = True
+
+
+def test_the_fast_tier_runs_me() -> None:
+    assert PASSES
+
+
+@pytest.mark.slow
+def test_the_fast_tier_leaves_out_slow_tests() -> None:
+    raise AssertionError("a slow test ran in the fast tier")
+
+
+@pytest.mark.system_deps
+def test_the_fast_tier_leaves_out_system_deps_tests() -> None:
+    raise AssertionError("a system_deps test ran in the fast tier")
+'''
+FAST_TIER_SUBSET = {"PYTEST_ARGS": f"-rA {CANARY} tests/test_layers.py"}
+"""The pull request's `make test-fast` runs on the clone with the Makefile's own PYTEST_ARGS
+naming the planted canary and one module of the real tier (its conftest.py included), not the
+whole tier: this session runs every test of that tier already, outside the clone, and running
+them twice took most of this module's minutes. What the step itself adds is proved here: it
+runs pytest with the fast tier's markers (the canaries marked slow and system_deps would fail
+it), it passes in a fresh clone, and it fails when a test fails."""
+
+
+def plant_canary(clone: Clone, *, passes: bool) -> None:
+    """The canary committed in the clone (each job starts from a clean checkout)."""
+    text = CANARY_TEXT.replace("PASSES = True", f"PASSES = {passes}")
+    (clone.root / CANARY).write_text(text, encoding="utf-8")
+    clone.commit("Un test témoin", "2026-11-20T11:00:00+01:00")
+
+
 def run_steps_of(workflow: Path) -> set[tuple[str, str, str]]:
     return {
         (workflow.name, job, step["run"]) for job, step in steps(load(workflow)) if "run" in step
@@ -432,8 +474,8 @@ def test_every_run_step_of_both_workflows_passes_in_a_fresh_clone(clone: Clone) 
     """Every job runs even when an earlier one failed, so that one report names them all."""
     failed: list[str] = []
 
-    def run(workflow: Path, job: str, event: str) -> Path:
-        runs, summary_file = clone.run_job(workflow, job, event)
+    def run(workflow: Path, job: str, event: str, extra: dict[str, str] | None = None) -> Path:
+        runs, summary_file = clone.run_job(workflow, job, event, extra)
         failed.extend(ran.tail() for ran in runs if ran.returncode != 0)
         return summary_file
 
@@ -443,8 +485,12 @@ def test_every_run_step_of_both_workflows_passes_in_a_fresh_clone(clone: Clone) 
         if job == "build":  # what upload-pages-artifact takes: built for the Pages address
             sitemap = clone.root / "output" / "sitemap.xml"
             assert f"<loc>{PAGES_BASE_URL}/agenda/</loc>" in sitemap.read_text(encoding="utf-8")
-    for job in ("lint", "tests"):
-        run(PULL_REQUEST, job, "pull_request")
+    plant_canary(clone, passes=True)
+    run(PULL_REQUEST, "lint", "pull_request")
+    run(PULL_REQUEST, "tests", "pull_request", FAST_TIER_SUBSET)
+    (tests,) = [ran for ran in clone.runs if ran.job == "tests"]
+    assert f"PASSED {CANARY}::test_the_fast_tier_runs_me" in tests.stdout, tests.tail()
+    assert "PASSED tests/test_layers.py::" in tests.stdout, tests.tail()
     # The site job on a pull request that edits an event, adds a startup, removes a release.
     make_the_three_changes(clone.root)
     clone.commit("Trois changements", "2026-11-21T10:00:00+01:00")
@@ -489,6 +535,16 @@ def test_the_pull_request_step_annotates_the_broken_line(clone: Clone) -> None:
     assert f"| erreur | `{EDITED_EVENT}` | {line} | 8 |" in summary
     assert "Le site n'a pas été construit" in summary
     assert not (clone.root / "output").exists()  # nothing built, so no preview attached
+
+
+@pytest.mark.slow
+def test_the_fast_tier_step_fails_on_a_failing_test(clone: Clone) -> None:
+    plant_canary(clone, passes=False)
+    (ran,), _ = clone.run_job(PULL_REQUEST, "tests", "pull_request", FAST_TIER_SUBSET)
+    assert ran.run == "make test-fast"
+    assert ran.returncode != 0, ran.tail()
+    assert f"FAILED {CANARY}::test_the_fast_tier_runs_me" in ran.stdout, ran.tail()
+    assert "1 failed" in ran.stdout, ran.tail()
 
 
 # ---------------------------------------------------------------------------------------
