@@ -44,13 +44,18 @@ DURATION = re.compile(r"\b(?:en|in)\s+(\d+(?:[.,]\d+)?)\s*(ms|s)\b")
 """A rebuild's duration as the servers print it: nftsite's « … en 1039 ms. », Hugo's
 « Total in 266 ms » or « Rebuilt in 3.9 s ». Web-server log lines (starting with `[`) are
 skipped: only the rebuild's own line counts."""
+NAMED_DURATION = re.compile(
+    r"(?i)(?:aperçu|rebuil|reconstru).*?(\d+(?:[.,]\d+)?)\s*(ms|s)\b(?!.*\d\s*m?s\b)"
+)
+"""A line that names the rebuild and gives a duration without « en »/« in » (« Aperçu à jour
+(12 ms) »): its last duration."""
 
 
 def printed_ms(line: str) -> float | None:
     """The rebuild time a server printed on this line, in ms; None if it has none."""
     if line.lstrip().startswith("["):
         return None
-    match = DURATION.search(line)
+    match = DURATION.search(line) or NAMED_DURATION.search(line)
     if not match:
         return None
     value = float(match[1].replace(",", "."))
@@ -273,16 +278,15 @@ def time_edit(
     finally:
         rewrite(edit.path, original)
     restored = time.perf_counter()
-    try:
-        wait_for(
-            client,
-            edit.url,
-            lambda status, body: status == 200 and token not in body,
-            timeout,
-            poll,
-        )
-    except Failure as failure:
-        sample.setdefault("error", f"after the restore: {failure}")
+    # Until the restore shows, the next edit would start from a wrong page: wait longer, and
+    # give up on this server (Failure) if it never does.
+    wait_for(
+        client,
+        edit.url,
+        lambda status, body: status == 200 and token not in body,
+        4 * timeout,
+        poll,
+    )
     wait_quiet(server, QUIET_SECONDS, timeout)
     # The rebuild the edit caused is the first one reported after the write (the restore's
     # comes after it: each server rebuilds one change after the other).

@@ -100,6 +100,8 @@ def test_times_the_delay_parses_the_printed_rebuild_and_restores(tmp_path: Path)
         ("Aperçu à jour en 12,5 ms", 12.5),
         ("Total in 266 ms", 266.0),
         ("Rebuilt in 3.9 s", 3900.0),
+        ("Aperçu à jour (12 ms)", 12.0),
+        ("Aperçu à jour : 2 fichier(s), 1,5 s", 1500.0),
         ("[I 261202 19:52:33 web:2406] 200 GET / (127.0.0.1) in 1.20 ms", None),
         ("Erreurs dans le contenu : la page d'erreur s'affiche (40 ms).", None),
         ("Source changed /startups/a.md", None),
