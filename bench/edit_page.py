@@ -165,6 +165,14 @@ class DevServer:
         with self.lock:
             return [(at, line) for at, line in self.lines if at >= moment]
 
+    def rebuild_reports(self, moment: float) -> list[tuple[float, float]]:
+        """(arrival, printed ms) of each rebuild the server reported since `moment`."""
+        return [(at, ms) for at, line in self.since(moment) if (ms := printed_ms(line))]
+
+    def reports_rebuilds(self) -> bool:
+        """Whether the server ever printed a rebuild time we can read (its first build's)."""
+        return bool(self.rebuild_reports(0.0))
+
     def last_line_at(self) -> float:
         with self.lock:
             return self.lines[-1][0] if self.lines else 0.0
@@ -287,10 +295,17 @@ def time_edit(
         4 * timeout,
         poll,
     )
+    # A server may serve the page before its rebuild is over (Hugo renders the pages asked for
+    # first): when it reports its rebuilds, wait for the restore's report too, so that the
+    # next edit never queues behind this one.
+    if server.reports_rebuilds():
+        deadline = time.perf_counter() + timeout
+        while len(server.rebuild_reports(started)) < 2 and time.perf_counter() < deadline:
+            time.sleep(0.01)
     wait_quiet(server, QUIET_SECONDS, timeout)
     # The rebuild the edit caused is the first one reported after the write (the restore's
     # comes after it: each server rebuilds one change after the other).
-    reported = [(at, ms) for at, line in server.since(started) if (ms := printed_ms(line))]
+    reported = server.rebuild_reports(started)
     if reported:
         sample["rebuild_ms"] = reported[0][1]
         sample["rebuilds_before_restore"] = sum(1 for at, _ in reported if at < restored)
