@@ -833,7 +833,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--workdir", type=Path, default=None,
-        help="where projects, the Pelican venv and results.json go (default: a new temp folder)",
+        help="where projects, the Pelican and Hugo venvs and results.json go (default: a new temp folder)",
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=1, help="seed of the generator (1)")
     parser.add_argument("--edits", type=int, default=3, help="edits per kind in serve (3)")
