@@ -127,6 +127,28 @@ def test_the_page_tokenizer_finds_text_where_a_browser_does(page: str, expected:
     assert typeset_html(page) == expected
 
 
+LINE_CASES = [
+    # (page, what typeset_html must make of it): a page is read a line at a time and lines
+    # already seen are not read again; these lines mean something else where they stand
+    ("<p>l'été</p>\n<pre>\n<p>l'été</p>\n</pre>\n<p>l'été</p>\n",
+     "<p>l’été</p>\n<pre>\n<p>l'été</p>\n</pre>\n<p>l’été</p>\n"),
+    ("<a title='a>\nl&#39;été'>l'été</a>\n<b>l'été</b>\n",
+     "<a title=\"a&gt;\nl’été\">l’été</a>\n<b>l’été</b>\n"),
+    ("<!-- a>\n<p>l'été</p>\n-->\n<p>l'été</p>\n", "<!-- a>\n<p>l'été</p>\n-->\n<p>l’été</p>\n"),
+    ("<script>if (a >\n<p>l'été</p>\n) {}</script>\n<p>l'été</p>\n",
+     "<script>if (a >\n<p>l'été</p>\n) {}</script>\n<p>l’été</p>\n"),
+    ("<title>\n<b>Le 1er</b>\n</title>\n<b>Le 1er</b>\n",
+     "<title>\n<b>Le 1er</b>\n</title>\n<b>Le 1<sup>er</sup></b>\n"),
+    ("x < y : <b>l'été</b>\nz\n", "x &lt; y\u00a0: <b>l’été</b>\nz\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("page", "expected"), LINE_CASES)
+def test_a_line_is_read_in_its_place(page: str, expected: str) -> None:
+    for order in (page, page.split("\n", 1)[-1] + page):  # the lines seen before, or not
+        assert typeset_html(order).endswith(expected)
+
+
 def test_typesetting_a_built_page_again_changes_nothing(sample_output: Path):
     """Read by html5lib, a built page and the same page typeset again have the same elements
     and the same machine attributes: the tokenizer never took a tag for text or text for a

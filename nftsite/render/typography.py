@@ -7,7 +7,8 @@ its letters raised. This module makes those changes at the very end of rendering
 bodies, templates and views all get them without anyone typing special characters:
 
 - `typeset_text(text)`: plain text (feeds, calendars): characters only, never an entity;
-- `typeset_html(html)`: a rendered page, read by a tokenizer of well-formed HTML; only text
+- `typeset_html(html)`: a rendered page, read by a tokenizer of well-formed HTML (a line at
+  a time, each distinct line once: pages repeat most of theirs); only text
   nodes outside ``<code> <pre> <kbd> <samp> <script> <style> <textarea>`` change, and the
   human-text attributes (`HUMAN_ATTRIBUTES`, and the ``content`` of the description and
   Open Graph ``<meta>``). Every other byte (tags, machine attributes such as ``href``, ``src``,
@@ -234,28 +235,80 @@ def _typeset_run(raw: str, plain: bool) -> str | None:
 
 
 def typeset_html(source: str) -> str:
-    """The page with French typography in its text nodes and human-text attributes."""
+    """The page with French typography in its text nodes and human-text attributes.
+
+    Pages of one site repeat most of their lines (head, navigation, footer): the page is
+    read a line at a time (cut after each ``>`` that ends a line), and a line already seen
+    in the same state (inside no code, no plain-text element) is not read again."""
+    parts: list[str] = []
+    position, end_of_page = 0, len(source)
+    skipped = plain = 0
+    while position < end_of_page:
+        end = _line_end(source, position)
+        chunk = source[position:end]
+        done = _LINES.get((chunk, skipped, plain))
+        if done is None:
+            tries = 0
+            while True:
+                done = _scan(chunk, skipped, plain, whole=False)
+                if done is not None:
+                    if len(_LINES) >= MEMO_LINES:
+                        _LINES.clear()
+                    _LINES[(chunk, skipped, plain)] = done
+                    break
+                if end == end_of_page or tries == MAX_JOINED:
+                    # The rest of the page, as one piece: exactly what a single pass reads.
+                    end = end_of_page
+                    done = _scan(source[position:], skipped, plain, whole=True)
+                    assert done is not None
+                    break
+                end = _line_end(source, end)
+                chunk = source[position:end]
+                tries += 1
+        parts.append(done[0])
+        skipped, plain = done[1], done[2]
+        position = end
+    return "".join(parts) if len(parts) != 1 else parts[0]
+
+
+MEMO_LINES = 200_000
+"""Lines remembered (a page's worth of lines is ~150; a 5 000-entry site has ~10^5 distinct)."""
+MAX_JOINED = 8
+"""Lines joined to make a piece that reads alone, before the rest is read in one pass."""
+_LINES: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+"""(piece, code depth, plain depth) -> (typeset piece, code depth, plain depth) after it."""
+
+
+def _line_end(source: str, start: int) -> int:
+    cut = source.find(">\n", start)
+    return len(source) if cut < 0 else cut + 1
+
+
+def _scan(source: str, skipped: int, plain: int, whole: bool) -> tuple[str, int, int] | None:
+    """Typeset a piece that starts where a token ends, in the given depths; with the depths
+    at its end. Unless `whole` (the piece is the rest of the page), None when the piece may
+    not read alone as it reads in its page: a `<` left as text (a tag that may go on past
+    the piece), a comment or a script running to its end, or text after its last tag."""
+    if not whole and _SPECIAL.search(source) is None:
+        return _scan_plain(source, skipped, plain)
     parts: list[str] = []
     last = 0  # what is copied up to here
     run = 0  # where the current text run starts
-    skipped = plain = 0
-
-    def end_run(end: int) -> None:
-        nonlocal last
-        if run < end and not skipped:
-            typeset = _typeset_run(source[run:end], plain > 0)
-            if typeset is not None:
-                parts.append(source[last:run])
-                parts.append(typeset)
-                last = end
-
     position = 0
     while True:
         match = _TOKEN.search(source, position)
+        start = len(source) if match is None else match.start()
+        if run < start:
+            if not whole and (match is None or "<" in source[run:start]):
+                return None
+            if not skipped:
+                typeset = _typeset_run(source[run:start], plain > 0)
+                if typeset is not None:
+                    parts.append(source[last:run])
+                    parts.append(typeset)
+                    last = start
         if match is None:
-            end_run(len(source))
             break
-        end_run(match.start())
         position = run = match.end()
         name = match.group("start")
         if name is not None:
@@ -271,6 +324,8 @@ def typeset_html(source: str) -> str:
                 continue
             if tag in _RAW_TEXT_END:
                 closing = _RAW_TEXT_END[tag].search(source, position)
+                if closing is None and not whole:
+                    return None
                 position = run = closing.start() if closing else len(source)
             elif tag in SKIPPED:
                 skipped += 1
@@ -282,7 +337,38 @@ def typeset_html(source: str) -> str:
                 skipped -= 1
             elif tag in PLAIN_TEXT and plain:
                 plain -= 1
+        elif not whole and position == len(source) and match.group().startswith("<!--"):
+            return None  # a comment ending with the piece may go on in the page
     if not parts:
-        return source
+        return source, skipped, plain
     parts.append(source[last:])
-    return "".join(parts)
+    return "".join(parts), skipped, plain
+
+
+_SPECIAL = re.compile(
+    r"</?(?:meta|script|style|code|pre|kbd|samp|textarea|title|option|select|datalist)\b"
+    r"|<[!?]|\s(?:title|alt|aria-label|placeholder)\s*=",
+    re.IGNORECASE,
+)
+"""What may change the reading of a piece: its depths, raw text, a comment, a tag to set.
+A piece without any is only text between ordinary tags (`_scan_plain`)."""
+_SPLIT = re.compile("(" + re.sub(r"\(\?P<\w+>", "(?:", _TOKEN.pattern) + ")", re.DOTALL)
+"""`_TOKEN`, the whole token captured: `split` gives text, token, text, ..., text."""
+
+
+def _scan_plain(source: str, skipped: int, plain: int) -> tuple[str, int, int] | None:
+    """`_scan` of a piece that holds no `_SPECIAL`, its tokens found in one call."""
+    pieces = _SPLIT.split(source)
+    if pieces[-1] or any("<" in text for text in pieces[::2]):
+        return None  # text after the last tag, or a `<` left as text
+    if skipped:
+        return source, skipped, plain
+    changed = False
+    for index in range(0, len(pieces), 2):
+        text = pieces[index]
+        if text:
+            typeset = _typeset_run(text, plain > 0)
+            if typeset is not None:
+                pieces[index] = typeset
+                changed = True
+    return ("".join(pieces) if changed else source), skipped, plain
