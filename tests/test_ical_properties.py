@@ -294,3 +294,26 @@ def test_the_vtimezone_of_an_event_gives_the_tz_database_offset_at_its_times(
     if case.occurrences:
         moments += occurrence_starts(calendar, case)
     check_zone(calendar, case, moments)  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", " ", ",", ";", "\\", "^", "é", "€", "\u202f", "🎉", "x" * 9]),
+        max_size=120,
+    ).map("".join)
+)
+@example("x" * 73 + "\\n")
+@example("é" * 36 + "^x")
+def test_calendar_lines_fold_as_icalendar_folds_them(text: str) -> None:
+    """`ical.component_bytes` folds lines itself (faster): the bytes are icalendar's own."""
+    from icalendar.parser.string import _foldline
+
+    from nftsite.render.ical import component_bytes, fold
+
+    assert fold(text) == _foldline(text)
+    component = icalendar.Event()
+    component.add("summary", text)
+    component.add("description", text + text)
+    component.add("location", text[:70])
+    assert component_bytes(component) == component.to_ical()
