@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata, resources
 
 import PIL
@@ -186,6 +186,30 @@ def _palette() -> list[int]:
 PALETTE = _palette()
 
 
+@lru_cache(maxsize=16)
+def _background(kicker: str, footer: str) -> Image.Image:
+    """What cards of one kind share: the accent, the band with the footer, the kicker. Drawn
+    once per kind (a worker's copy of it, at least); `draw` adds the rest, which covers none
+    of these pixels (the title's zone starts below the kicker, the lines stop above the band),
+    so the result is the picture drawn in one go."""
+    index = Image.new("L", (WIDTH, HEIGHT), LINE_ON_BRAND)
+    pen = ImageDraw.Draw(index)
+    pen.rectangle((0, 0, 23, HEIGHT - BAND - 1), fill=ACCENT_INDEX)
+    pen.rectangle((0, HEIGHT - BAND, WIDTH, HEIGHT), fill=WHITE_ON_DARK)
+    top = LEVELS - 1
+    width = WIDTH - 2 * MARGIN
+    if kicker:
+        small = _font(32, "SemiBold")
+        pen.text((MARGIN, 70), _fit(kicker.upper(), small, width), font=small,
+                 fill=LINE_ON_BRAND + top)  # fmt: skip
+    last = _font(36, "SemiBold")
+    pen.text(
+        (MARGIN, HEIGHT - BAND // 2), _fit(footer, last, width), font=last,
+        fill=WHITE_ON_DARK + top, anchor="lm",
+    )  # fmt: skip
+    return index
+
+
 def draw(card: Card) -> bytes:
     """The preview as PNG bytes: a pure function of the card (and of the tools' versions).
 
@@ -195,22 +219,11 @@ def draw(card: Card) -> bytes:
     between the two, which lands on the ramp's shades: an 8-bit image of a few dozen colours,
     quick to compress and a third the size of the same picture in RGB.
     """
-    index = Image.new("L", (WIDTH, HEIGHT), LINE_ON_BRAND)
+    index = _background(card.kicker, card.footer).copy()
     pen = ImageDraw.Draw(index)
-    pen.rectangle((0, 0, 23, HEIGHT - BAND - 1), fill=ACCENT_INDEX)
-    pen.rectangle((0, HEIGHT - BAND, WIDTH, HEIGHT), fill=WHITE_ON_DARK)
     top = LEVELS - 1
     width = WIDTH - 2 * MARGIN
-    y = 70
-    if card.kicker:
-        small = _font(32, "SemiBold")
-        pen.text(
-            (MARGIN, y),
-            _fit(card.kicker.upper(), small, width),
-            font=small,
-            fill=LINE_ON_BRAND + top,
-        )
-        y += 64
+    y = 70 + (64 if card.kicker else 0)
     font, lines = _title_lines(card.title, width)
     step = round(font.size * 1.15)
     pen.rectangle((MARGIN - 8, y - 8, WIDTH - 1, y + step * len(lines) + 8), fill=WHITE_ON_BRAND)
@@ -224,11 +237,6 @@ def draw(card: Card) -> bytes:
             break
         pen.text((MARGIN, y), _fit(text, detail, width), font=detail, fill=LINE_ON_BRAND + top)
         y += 56
-    footer = _font(36, "SemiBold")
-    pen.text(
-        (MARGIN, HEIGHT - BAND // 2), _fit(card.footer, footer, width), font=footer,
-        fill=WHITE_ON_DARK + top, anchor="lm",
-    )  # fmt: skip
     image = index.convert("P")
     image.putpalette(PALETTE)
     out = io.BytesIO()
