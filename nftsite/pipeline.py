@@ -21,6 +21,7 @@ from nftsite.content.sources import SourceFile, discover
 from nftsite.core.artifacts import Artifact
 from nftsite.core.cache import CACHE_FILE, Cache
 from nftsite.core.folders import CONTENT_FOLDER, OUTPUT_FOLDER, TEMPLATES_FOLDER
+from nftsite.core.memory import give_back
 from nftsite.core.oserrors import WriteFailure, cause
 from nftsite.core.problems import Position, Problem, Problems, Severity
 from nftsite.core.reads import TEXT_PREFIX, RecordingMapping, recording, template_key
@@ -129,7 +130,10 @@ def build(
     options = replace(options, output=options.output_root.resolve())
     owns_cache = cache is None  # a preview's cache outlives the build; ours does not
     if cache is None:
-        cache = Cache(options.root.resolve() / CACHE_FILE if options.use_cache else None)
+        # kept on disk only: nothing in this process asks for its values after this build
+        cache = Cache(
+            options.root.resolve() / CACHE_FILE if options.use_cache else None, keep=False
+        )
     try:
         if not options.write:
             return _build(options, cache, environment, result)
@@ -235,12 +239,15 @@ def _build(
             tuple(problems.warnings),
             result.drafts,
         )
+        keys = state.keys
+        del state, inputs  # texts, bodies, pages: writing needs none of them, nor does Pagefind
+        give_back()
         with timed(result, "écriture"):
             # The search index is made from the complete new tree, before it is swapped in.
             result.written = write_output(
                 manifest,
-                state.artifacts,
-                state.keys,
+                result.artifacts,
+                keys,
                 staging,
                 derive=(lambda tree: build_index(tree, options.output_root))
                 if options.search_index
@@ -342,7 +349,11 @@ def derive(
             deliver,
         )
         with recording() as preview_reads:
-            previews = og_image_files(pages, site.config, cache)  # the pages' og:image
+            # parked like the pages, so their bytes do not wait in memory for the write stage
+            previews = {
+                path: deliver(path, png)
+                for path, png in og_image_files(pages, site.config, cache).items()
+            }  # the pages' og:image
     with step("agendas et flux"):
         calendars = calendar_set(site, history, text_of, options.now, cache)
         with recording() as feed_reads:

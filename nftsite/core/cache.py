@@ -80,8 +80,12 @@ class Cache:
     WRITE_BATCH = 500
     """New values go to disk by batches, so a large cold build does not hold them all."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, keep: bool = True) -> None:
         self.path = path
+        self.keep = keep
+        """Keep values (and memos) in memory for the next build in this process: a running
+        preview's cache does; a one-shot build's does not, so a cold build of a large site
+        does not hold every body, calendar and image it made until it ends."""
         self.memory: dict[tuple[str, str], Any] = {}
         self.stored: dict[tuple[str, str], bytes] = {}
         """Values on disk, loaded a whole namespace at a time, unpickled on first use."""
@@ -184,12 +188,14 @@ class Cache:
             value = pickle.loads(blob)
         except Exception:  # an unreadable value is a miss, never a crash
             return False, None
-        self.memory[item] = value
+        if self.keep:
+            self.memory[item] = value
         return True, value
 
     def store(self, namespace: str, key: str, value: Any) -> None:
         self.used.add((namespace, key))
-        self.memory[(namespace, key)] = value
+        if self.keep:
+            self.memory[(namespace, key)] = value
         if self._connection is not None:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             self.pending.append((namespace, key, blob))
@@ -235,8 +241,8 @@ class Cache:
             with recording() as noted:
                 value = compute()
             reads = frozenset(noted)
-            # the inputs are kept alive, so their ids stay theirs
-            self.memos[key] = (inputs, value, reads)
+            if self.keep:  # the inputs are kept alive, so their ids stay theirs
+                self.memos[key] = (inputs, value, reads)
         for read in reads:
             note(read)
         return value  # type: ignore[no-any-return]

@@ -7,6 +7,7 @@ of the others, which is what makes this safe.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -60,11 +61,18 @@ def parallel_imap(function: Callable[[T], R], items: Sequence[T]) -> Iterator[R]
     size = min(-(-len(items) // (workers * 4)), MAX_CHUNK)
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(function, items),
-    ) as pool:
-        for chunk in pool.map(_run_range, ranges):
-            yield from chunk
+    # What the workers inherit is moved out of the collector's sight: a collection in a
+    # worker would otherwise write to every object's header, copying each page it shares
+    # with the build (and with the other workers) into memory of its own.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(function, items),
+        ) as pool:
+            for chunk in pool.map(_run_range, ranges):
+                yield from chunk
+    finally:
+        gc.unfreeze()
