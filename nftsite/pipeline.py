@@ -32,7 +32,7 @@ from nftsite.link.site import Site, link_site
 from nftsite.model.models import Entry, SiteConfig
 from nftsite.output.folder import exclusive
 from nftsite.output.link_check import check_body_links, check_navigation, failed_outputs
-from nftsite.output.search_index import SearchIndexFailure, build_index, discard_index
+from nftsite.output.search_index import SearchIndex, SearchIndexFailure
 from nftsite.output.tree import Manifest, Staging, WriteReport, write_output
 from nftsite.render import crawl
 from nftsite.render.calendars import CalendarSet, calendar_set
@@ -212,6 +212,7 @@ def _build(
             return result
     # Pages wait in the next output tree, beside output/, until the build has succeeded.
     staging = None
+    search = SearchIndex(options.output_root) if options.search_index else None
     try:
         manifest = Manifest.load(options.output_root, cache)
         staging = Staging(options.output_root) if options.write else None
@@ -224,6 +225,10 @@ def _build(
             manifest.is_current,
             staging.stage if staging else lambda path, html: html,
             lambda stage: timed(result, stage),
+            # Pagefind runs while the rest is made, as soon as the pages are staged.
+            pages_staged=(lambda: search.start(staging.root))
+            if staging is not None and search is not None
+            else None,
         )
         result.drafts = tuple(entry.source.path for entry in state.entries if entry.draft)
         result.artifacts, result.pages = state.artifacts, len(state.html)
@@ -249,9 +254,7 @@ def _build(
                 result.artifacts,
                 keys,
                 staging,
-                derive=(lambda tree: build_index(tree, options.output_root))
-                if options.search_index
-                else None,
+                derive=search.index if search is not None else None,
             )
     except WriteFailure as failure:
         report_write_failure(failure, root, problems)
@@ -261,9 +264,9 @@ def _build(
         return result
     finally:
         if staging is not None:
+            if search is not None:
+                search.close()  # first: Pagefind may still be reading the staged pages
             staging.discard()
-            if options.search_index:
-                discard_index(options.output_root)
     if result.written is not None:  # the files Pagefind added count, too
         record = replace(record, files=result.written.written + result.written.unchanged)
     manifest.save(cache)
@@ -298,6 +301,7 @@ def derive(
     is_current: Callable[[str, str], bool],
     deliver: Callable[[str, bytes], Artifact],
     stage: Callable[[str], AbstractContextManager[None]],
+    pages_staged: Callable[[], None] | None = None,
 ) -> SiteState:
     """Every stage from validation to the link check: the whole site, as data.
 
@@ -348,6 +352,8 @@ def derive(
             is_current,
             deliver,
         )
+        if pages_staged is not None:  # every page is handed over: the build may index them
+            pages_staged()
         with recording() as preview_reads:
             # parked like the pages, so their bytes do not wait in memory for the write stage
             previews = {

@@ -11,6 +11,7 @@ import contextlib
 import io
 import itertools
 import json
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -402,3 +403,38 @@ def test_opening_the_search_page_costs_no_search_bytes_and_a_first_query_stays_s
     spent = sum(w["bytes"] for w in weights if "/pagefind/" in w["url"])
     print(f"first query: {spent} bytes in {len(weights)} resources")
     assert 0 < spent <= FIRST_QUERY_BUDGET, weights
+
+
+def test_pages_staged_after_pagefind_started_are_indexed_too(tmp_path: Path) -> None:
+    """Pagefind starts as soon as the rendered pages are staged; a page that joins the tree
+    later (kept from the last build, an HTML static file) makes it run again on the whole."""
+    from nftsite.output.search_index import SearchIndex
+
+    tree = tmp_path / "staging"
+    page = "<!DOCTYPE html><html lang='fr'><head><title>{0}</title></head>"
+    page += (
+        "<body><article data-pagefind-body><h1>{0}</h1><p>Texte {0}.</p></article></body></html>"
+    )
+
+    def stage(name: str) -> None:
+        (tree / name).mkdir(parents=True)
+        (tree / name / "index.html").write_text(page.format(name), encoding="utf-8")
+
+    def counted(files: dict[str, Path]) -> int:
+        entry = json.loads(files["pagefind/pagefind-entry.json"].read_text(encoding="utf-8"))
+        return int(entry["languages"]["fr"]["page_count"])
+
+    stage("premier")
+    search = SearchIndex(tmp_path / "output")
+    search.start(tree)
+    assert counted(search.index(tree)) == 1  # the run started early, its pages unchanged
+    search.start(tree)
+    written = tmp_path / ".output.search" / f"run-{os.getpid()}" / "pagefind-entry.json"
+    for _ in range(600):  # until the early run has read the tree (it writes this last)
+        if written.is_file():
+            break
+        time.sleep(0.1)
+    stage("second")
+    assert counted(search.index(tree)) == 2
+    search.close()
+    assert not list(tmp_path.glob(".output.*")), "the index folder is left behind"

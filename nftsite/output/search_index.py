@@ -71,22 +71,11 @@ def build_index(tree: Path, output_root: Path) -> dict[str, Path]:
     The caller copies or links these files into the tree, then removes the folder
     (`discard_index`). Raises SearchIndexFailure with a French reason when Pagefind fails.
     """
-    work = beside(output_root, "search")
+    work = _work_folder(output_root)
     discard_index(output_root)
-    executable = _executable()
-    command = [
-        os.fspath(executable),
-        "--site",
-        os.fspath(tree),
-        "--output-path",
-        os.fspath(work),
-        "--force-language",
-        "fr",
-        "--silent",
-    ]
     try:
         finished = subprocess.run(
-            command,
+            _command(tree, work),
             capture_output=True,
             text=True,
             errors="replace",
@@ -102,10 +91,28 @@ def build_index(tree: Path, output_root: Path) -> dict[str, Path]:
         raise SearchIndexFailure(
             f"Pagefind n'a pas pu être lancé ({error.strerror or error})"
         ) from error
-    if finished.returncode != 0:
-        said = " ".join((finished.stderr or finished.stdout).split())[:300]
+    return _collect(work, finished.returncode, finished.stderr or finished.stdout)
+
+
+def _command(tree: Path, work: Path) -> list[str]:
+    return [
+        os.fspath(_executable()),
+        "--site",
+        os.fspath(tree),
+        "--output-path",
+        os.fspath(work),
+        "--force-language",
+        "fr",
+        "--silent",
+    ]
+
+
+def _collect(work: Path, returncode: int, said: str) -> dict[str, Path]:
+    """The index Pagefind wrote in `work`, once it exited with `returncode`, having `said`."""
+    if returncode != 0:
+        said = " ".join(said.split())[:300]
         raise SearchIndexFailure(
-            f"Pagefind a échoué (code {finished.returncode})" + (f" : {said}" if said else "")
+            f"Pagefind a échoué (code {returncode})" + (f" : {said}" if said else "")
         )
     try:
         return _finished_index(work)
@@ -114,6 +121,78 @@ def build_index(tree: Path, output_root: Path) -> dict[str, Path]:
         raise
     except OSError as error:
         raise WriteFailure(work, error) from error
+
+
+class SearchIndex:
+    """Pagefind started as soon as the pages are staged (`start`), so that it runs while the
+    build makes the previews, calendars and feeds (Pagefind uses one core, the build the
+    other), and collected once the tree is complete (`index`, the `derive` of
+    `tree.write_output`). If the tree's pages are not those Pagefind was started on (pages
+    kept from the last build, HTML among the static files), it is run again then, on the
+    complete tree: the index is always that of the tree published."""
+
+    def __init__(self, output_root: Path) -> None:
+        self.output_root = output_root
+        self.work = _work_folder(output_root)
+        self._running: subprocess.Popen[str] | None = None
+        self._pages: set[str] = set()
+
+    def start(self, tree: Path) -> None:
+        """Start Pagefind on the pages staged in `tree`; a failure to start is left for
+        `index`, which reports it where the build did before."""
+        self.close()
+        self._pages = _pages(tree)
+        try:
+            self._running = subprocess.Popen(
+                _command(tree, self.work),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                env={**os.environ, "NO_COLOR": "1"},
+            )
+        except (OSError, SearchIndexFailure):
+            self._running = None
+
+    def index(self, tree: Path) -> dict[str, Path]:
+        """`build_index(tree, …)`, from the run `start` began when its pages are the same."""
+        running = self._running
+        if running is None or _pages(tree) != self._pages:
+            self.close()
+            return build_index(tree, self.output_root)
+        self._running = None
+        try:
+            stdout, stderr = running.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired as error:
+            _stop(running)
+            raise SearchIndexFailure(
+                f"Pagefind n'a pas fini l'index de recherche en {TIMEOUT} secondes"
+            ) from error
+        return _collect(self.work, running.returncode, stderr or stdout)
+
+    def close(self) -> None:
+        """Stop a run still going (the build failed) and remove what it wrote."""
+        if self._running is not None:
+            _stop(self._running)
+            self._running = None
+        discard_index(self.output_root)
+
+
+def _work_folder(output_root: Path) -> Path:
+    """Where this build's Pagefind writes: a folder of its own inside the one
+    `discard_index` removes, so that a Pagefind left running by a killed build cannot add
+    its files to this build's index."""
+    return beside(output_root, "search") / f"run-{os.getpid()}"
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.kill()
+    process.communicate()
+
+
+def _pages(tree: Path) -> set[str]:
+    """The HTML files of the tree: what Pagefind reads."""
+    return {path.relative_to(tree).as_posix() for path in tree.rglob("*.html")}
 
 
 def _finished_index(work: Path) -> dict[str, Path]:

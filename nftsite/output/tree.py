@@ -166,8 +166,11 @@ def _fill(manifest: Manifest, relative: str, artifact: Artifact, target: Path) -
     if isinstance(artifact, Staged):
         sha = artifact.sha256
         if _is_unchanged(manifest, relative, artifact.path.read_bytes, artifact.size, sha):
-            target.unlink()
-            _link(old, target)
+            # One step (link beside, then rename over it): a reader of the tree, such as
+            # Pagefind started as soon as the pages were staged, never finds it missing.
+            spare = target.with_name(target.name + ".nftsite-link~")
+            _link(old, spare)
+            os.replace(spare, target)
             return True, sha
         return False, sha
     data = artifact.read_bytes() if isinstance(artifact, Path) else artifact
