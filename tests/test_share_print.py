@@ -97,6 +97,28 @@ def test_previews_are_byte_identical_in_a_second_build_without_the_cache(
     assert not differing
 
 
+@pytest.mark.parametrize(("size", "weight"), [(76, "Bold"), (54, "Bold"), (40, "Regular")])
+def test_lines_laid_out_from_cached_glyphs_are_the_pixels_pillow_draws(
+    sample_entries: list[ContentEntry], size: int, weight: str
+) -> None:
+    """A card's lines are drawn a character at a time from masks rasterized once
+    (`ogimage.Glyphs`): the picture, and each line's measured length, must be Pillow's own."""
+    from PIL import ImageChops, ImageDraw
+
+    glyphs = ogimage._font(size, weight)
+    titles = [str(e.fields["title"]) for e in sample_entries if e.fields.get("title")]
+    titles.append("« L’été » : 14 h 30 – 2027, Œuvre, ÇA, déjà… !?")
+    assert len(titles) > 10
+    for title in titles:
+        width = round(glyphs.font.getlength(title)) + 200
+        pillow = Image.new("L", (width, size * 2), 16)
+        ours = pillow.copy()
+        ImageDraw.Draw(pillow).text((80, 10), title, font=glyphs.font, fill=31)
+        glyphs.draw(ImageDraw.Draw(ours), (80, 10), title, 31)
+        assert ImageChops.difference(pillow, ours).getbbox() is None, title
+        assert glyphs.length(title) == glyphs.font.getlength(title), title
+
+
 EVENT = """\
 ---
 title: {title}

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import metadata, resources
+from typing import Any
 
 import PIL
 from PIL import Image, ImageDraw, ImageFont
@@ -126,38 +127,77 @@ TOOLS = f"pillow={PIL.__version__} inter={metadata.version('fontpkg-inter')}"
 
 
 @cache
-def _font(size: int, weight: str = "Regular") -> ImageFont.FreeTypeFont:
+def _font(size: int, weight: str = "Regular") -> Glyphs:
     data = resources.files(FONT_PACKAGE).joinpath(FONT_FILE).read_bytes()
     font = ImageFont.truetype(io.BytesIO(data), size, layout_engine=ImageFont.Layout.BASIC)
     font.set_variation_by_name(weight)
-    return font
+    return Glyphs(font)
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+class Glyphs:
+    """One font at one size, each character rasterized once per process.
+
+    FreeType rasterizes a variable font's glyph again on every call, and a card's lines were
+    most of a preview's cost: a line is now laid out from the masks and advances of its
+    characters, which the basic layout places end to end (it applies no kerning, so a line's
+    length is the sum of its characters' advances: tests/test_share_print.py holds both to
+    Pillow's own)."""
+
+    def __init__(self, font: ImageFont.FreeTypeFont) -> None:
+        self.font = font
+        self.size = font.size
+        self._glyphs: dict[str, tuple[Any, tuple[int, int], float]] = {}
+
+    def _glyph(self, char: str) -> tuple[Any, tuple[int, int], float]:
+        found = self._glyphs.get(char)
+        if found is None:
+            mask, offset = self.font.getmask2(char, mode="L")
+            found = self._glyphs[char] = (mask, offset, self.font.getlength(char))
+        return found
+
+    def length(self, text: str) -> float:
+        return sum(self._glyph(char)[2] for char in text)
+
+    def draw(self, pen: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, ink: int) -> None:
+        """Text at `xy` (left, ascender), as `pen.text` draws it with the `ink` index."""
+        x, y = xy
+        for char in text:
+            mask, (left, top), advance = self._glyph(char)
+            if mask.size[0] and mask.size[1]:
+                pen.draw.draw_bitmap((round(x) + left, y + top), mask, ink)
+            x += advance
+
+
+def _wrap(text: str, font: Glyphs, width: int) -> list[str]:
     """Greedy word wrap; a word longer than the line is left whole (then cut by `_fit`)."""
     lines: list[str] = []
+    space = font.length(" ")
+    used = 0.0
     for word in text.split():
-        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+        length = font.length(word)
+        if lines and used + space + length <= width:
             lines[-1] = f"{lines[-1]} {word}"
+            used += space + length
         else:
             lines.append(word)
+            used = length
     return lines or [""]
 
 
-def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+def _fit(text: str, font: Glyphs, width: int) -> str:
     """One line within `width`, ending with « … » when it had to be cut."""
-    if font.getlength(text) <= width:
+    if font.length(text) <= width:
         return text
-    while text and font.getlength(text + "…") > width:
+    while text and font.length(text + "…") > width:
         text = text[:-1]
     return text.rstrip() + "…"
 
 
-def _title_lines(title: str, width: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+def _title_lines(title: str, width: int) -> tuple[Glyphs, list[str]]:
     for size in TITLE_SIZES:
         font = _font(size, "Bold")
         lines = _wrap(title, font, width)
-        if len(lines) <= TITLE_LINES and all(font.getlength(line) <= width for line in lines):
+        if len(lines) <= TITLE_LINES and all(font.length(line) <= width for line in lines):
             return font, lines
     lines = _wrap(title, font, width)
     kept = lines[:TITLE_LINES]
@@ -200,11 +240,10 @@ def _background(kicker: str, footer: str) -> Image.Image:
     width = WIDTH - 2 * MARGIN
     if kicker:
         small = _font(32, "SemiBold")
-        pen.text((MARGIN, 70), _fit(kicker.upper(), small, width), font=small,
-                 fill=LINE_ON_BRAND + top)  # fmt: skip
+        small.draw(pen, (MARGIN, 70), _fit(kicker.upper(), small, width), LINE_ON_BRAND + top)
     last = _font(36, "SemiBold")
     pen.text(
-        (MARGIN, HEIGHT - BAND // 2), _fit(footer, last, width), font=last,
+        (MARGIN, HEIGHT - BAND // 2), _fit(footer, last, width), font=last.font,
         fill=WHITE_ON_DARK + top, anchor="lm",
     )  # fmt: skip
     return index
@@ -228,14 +267,14 @@ def draw(card: Card) -> bytes:
     step = round(font.size * 1.15)
     pen.rectangle((MARGIN - 8, y - 8, WIDTH - 1, y + step * len(lines) + 8), fill=WHITE_ON_BRAND)
     for text in lines:
-        pen.text((MARGIN, y), text, font=font, fill=WHITE_ON_BRAND + top)
+        font.draw(pen, (MARGIN, y), text, WHITE_ON_BRAND + top)
         y += step
     y += 24
     detail = _font(40)
     for text in card.lines:
         if y + 50 > HEIGHT - BAND:
             break
-        pen.text((MARGIN, y), _fit(text, detail, width), font=detail, fill=LINE_ON_BRAND + top)
+        detail.draw(pen, (MARGIN, y), _fit(text, detail, width), LINE_ON_BRAND + top)
         y += 56
     image = index.convert("P")
     image.putpalette(PALETTE)
