@@ -160,12 +160,12 @@ class Glyphs:
 
     def draw(self, pen: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, ink: int) -> None:
         """Text at `xy` (left, ascender), as `pen.text` draws it with the `ink` index."""
-        x, y = xy
+        pen_x: float = xy[0]
         for char in text:
             mask, (left, top), advance = self._glyph(char)
             if mask.size[0] and mask.size[1]:
-                pen.draw.draw_bitmap((round(x) + left, y + top), mask, ink)
-            x += advance
+                pen.draw.draw_bitmap((round(pen_x) + left, xy[1] + top), mask, ink)
+            pen_x += advance
 
 
 def _wrap(text: str, font: Glyphs, width: int) -> list[str]:
