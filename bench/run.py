@@ -67,6 +67,9 @@ sys.exit(code)
 """
 
 
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -214,6 +217,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     if WAIT_IDLE > 0:
         wait_for_idle(WAIT_IDLE)
     noise = NoiseMeter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -222,11 +226,17 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     sampler.start()
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     sampler.done.set()
     sampler.join()
     background = noise.background_cpus(seconds)
     return {
         "seconds": round(seconds, 3),
+        # CPU of the command and every process it waited for (workers, Pagefind): on this
+        # many cores, no schedule of the same work takes less than cpu_seconds / cores.
+        "cpu_seconds": round(
+            after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2
+        ),
         "returncode": process.returncode,
         "stdout": stdout,
         "stderr": stderr,
@@ -289,6 +299,7 @@ def nftsite_build(project: Path) -> dict[str, Any]:
     run = measure(command, project, nftsite_env())
     result: dict[str, Any] = {
         "seconds": run["seconds"],
+        "cpu_seconds": run["cpu_seconds"],
         "returncode": run["returncode"],
         "background_cpus": run["background_cpus"],
     }
@@ -322,6 +333,53 @@ def nftsite_build(project: Path) -> dict[str, Any]:
     if run["returncode"] != 0:
         result["error"] = tail(run["stderr"])
     return result
+
+
+# Converts every body of the project with nftsite's own Markdown settings, on one core, and
+# prints the seconds it took: the part of any cold build that Python-Markdown alone costs.
+MARKDOWN_FLOOR = """\
+import sys, time
+from pathlib import Path
+from nftsite.render.markdown import MarkdownRenderer
+bodies = [p.read_text(encoding="utf-8").split("\\n---\\n", 1)[-1]
+          for p in sorted(Path(sys.argv[1], "content").rglob("*.md"))]
+renderer = MarkdownRenderer()
+started = time.perf_counter()
+for body in bodies:
+    renderer.render(body)
+print(len(bodies), time.perf_counter() - started)
+"""
+
+
+def floors(project: Path) -> dict[str, Any]:
+    """What bounds the cold build from below, measured alone on the same documents: Python-
+    Markdown converting every body on one core, and Pagefind indexing the built pages (as
+    `output/search_index.py` runs it). Neither can be skipped by a cold build."""
+    found: dict[str, Any] = {}
+    run = subprocess.run(
+        [sys.executable, "-c", MARKDOWN_FLOOR, str(project)],
+        capture_output=True, text=True, env=nftsite_env(), check=False,
+    )  # fmt: skip
+    if run.returncode == 0:
+        count, seconds = run.stdout.split()
+        found["markdown_one_core_seconds"] = round(float(seconds), 2)
+        found["markdown_bodies"] = int(count)
+    else:
+        found["markdown_error"] = tail(run.stderr)
+    locate = "from pagefind.service import get_executable; print(get_executable())"
+    binary = subprocess.run(
+        [sys.executable, "-c", locate], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.perf_counter()
+        indexed = subprocess.run(
+            [binary, "--site", str(project / "output"), "--output-path", scratch,
+             "--force-language", "fr", "--silent"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if indexed.returncode == 0:
+            found["pagefind_seconds"] = round(time.perf_counter() - started, 2)
+    return found
 
 
 def clear_nftsite_cache(project: Path) -> None:
@@ -563,6 +621,8 @@ def bench_size(entries: int, args: argparse.Namespace, peers: dict[str, Any]) ->
     say(
         f"[{entries}] cold {cold['seconds']:.2f} s, peak PSS {cold['peak_pss_mib']} MiB; warm build…"
     )
+    row["floors"] = floors(project)
+    say(f"[{entries}] floors: {row['floors']}")
     row["warm"] = nftsite_build(project)
     say(f"[{entries}] warm {row['warm']['seconds']:.2f} s")
 
@@ -630,7 +690,7 @@ def fmt(value: float | None, digits: int = 2) -> str:
 
 
 COLUMNS = (
-    "entries", "cold s", "entries/s", "warm s", "Pelican s", "×Pelican", "Hugo s",
+    "entries", "cold s", "cold CPU s", "entries/s", "warm s", "Pelican s", "×Pelican", "Hugo s",
     "rebuild event ms", "rebuild startup ms", "rebuild template ms", "peak PSS MiB",
 )  # fmt: skip
 
@@ -643,6 +703,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             (
                 f"{row['entries']:,}".replace(",", " "),
                 fmt(cold),
+                fmt(get(row, "cold", "cpu_seconds"), 1),
                 fmt(get(row, "cold", "entries_per_second"), 0),
                 fmt(ok_seconds(row, "warm")),
                 fmt(pelican),
@@ -718,10 +779,24 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
         cold, pelican = ok_seconds(row, "cold"), ok_seconds(row, "pelican")
         if cold and pelican:
             ratio = pelican / cold
+            bound = ""
+            markdown = get(row, "floors", "markdown_one_core_seconds")
+            if markdown is not None:
+                share = markdown / CORES / (pelican / 2)
+                bound = (
+                    f" (Python-Markdown alone: {markdown:.2f} s on one core, "
+                    f"{markdown / CORES:.2f} s on all {CORES}, {share:.0%} of the 2× budget"
+                )
+                if (pagefind := get(row, "floors", "pagefind_seconds")) is not None:
+                    bound += f"; Pagefind alone {pagefind:.2f} s"
+                if (cpu := get(row, "cold", "cpu_seconds")) is not None:
+                    bound += f"; the build's CPU {cpu:.1f} s = {cpu / CORES:.2f} s on {CORES} cores"
+                bound += ")"
             checks.append(
                 (
                     ratio >= 2,
-                    f"{row['entries']}: {cold:.2f} s vs Pelican {pelican:.2f} s = ×{ratio:.2f}",
+                    f"{row['entries']}: {cold:.2f} s vs Pelican {pelican:.2f} s = ×{ratio:.2f}"
+                    + bound,
                 )
             )
     found.append(("cold build at least 2× Pelican's speed", *verdict(checks)))
