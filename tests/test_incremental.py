@@ -321,3 +321,43 @@ def test_the_code_fingerprint_sees_a_module_moved_to_another_stage(tmp_path: Pat
     before = code_fingerprint(copy)
     (copy / "render" / "crawl.py").rename(copy / "output" / "crawl.py")
     assert code_fingerprint(copy) != before
+
+
+def test_templates_compiled_once_per_process_are_compiled_again_when_edited(make_site):
+    """`render.html.COMPILED` hands a new environment what an earlier one compiled; an edited
+    template is compiled again (its page shows the edit), and its errors keep their file."""
+    import jinja2
+
+    from nftsite.render import html
+
+    site = make_site(PLACES)
+    compiled: list[str] = []
+    real_compile = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return real_compile(self, source, name, filename, raw, defer_init)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jinja2.Environment, "compile", counting)
+        assert site.run("--no-cache").exit_code == 0
+        first = len(compiled)
+        assert site.run("--no-cache").exit_code == 0
+        assert len(compiled) == first, compiled[first:]
+        base = site.root / "templates" / "base.html"
+        base.write_text(
+            base.read_text(encoding="utf-8").replace("</body>", "<!-- retouche --></body>"),
+            encoding="utf-8",
+        )
+        assert site.run("--no-cache").exit_code == 0
+        assert compiled[first:] == ["base.html"]
+    assert first >= 10, compiled
+    assert "<!-- retouche -->" in (site.output / "index.html").read_text(encoding="utf-8")
+    assert len(html.COMPILED._code) <= html.CompiledTemplates.LIMIT
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("<!-- retouche -->", "{{ pas_défini.x }}"),
+        encoding="utf-8",
+    )
+    run = site.run("--no-cache")
+    assert run.exit_code == 1
+    assert "templates/base.html" in run.stderr
