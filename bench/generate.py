@@ -639,7 +639,9 @@ def write_nftsite(root: Path, docs: list[Doc], git: bool = True, source: Path = 
         _write(root / "content" / doc.relative, f"---\n{front}\n---\n{doc.body}")
     for folder in ("templates", "static"):
         shutil.copytree(source / folder, root / folder)
-    _write(root / ".gitignore", ".cache/\noutput/\n")
+    # What a build leaves beside output/ (its lock, an interrupted staging or previous tree)
+    # is ignored as the repository's own .gitignore does, so the project stays clean.
+    _write(root / ".gitignore", ".cache/\noutput/\n.*.lock\n.*.staging/\n.*.previous/\n")
     if git:
         commit_all(root)
 
