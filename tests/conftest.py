@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 import io
 import os
 import re
 import shutil
+import sys
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +27,18 @@ import yaml
 from nftsite.commands.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def load_bench_script(name: str) -> ModuleType:
+    """bench/<name>.py imported as `bench_<name>` (bench/ is scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being made
+    spec.loader.exec_module(module)
+    return module
+
+
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=PARIS)
 NOW_ARG = "2026-11-23T12:00:00+01:00"

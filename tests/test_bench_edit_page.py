@@ -8,14 +8,12 @@ failure instead of hanging, and leave the file as it found it.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from .conftest import REPO
+from .conftest import load_bench_script
 
 DELAY_MS = 200
 
@@ -49,18 +47,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_
 """
 
 
-def load_edit_page() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_edit_page", REPO / "bench" / "edit_page.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being made
-    spec.loader.exec_module(module)
-    return module
-
-
-edit_page = load_edit_page()
+edit_page = load_bench_script("edit_page")
 
 
 def test_times_the_delay_parses_the_printed_rebuild_and_restores(tmp_path: Path) -> None:

@@ -7,22 +7,10 @@ memory taken from the process that ran it, and a failed run reported rather than
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
-from .conftest import REPO
-
-
-def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from .conftest import REPO, load_bench_script
 
 
 def test_floors_convert_every_body_and_take_pagefinds_own_time_and_memory(
@@ -32,7 +20,7 @@ def test_floors_convert_every_body_and_take_pagefinds_own_time_and_memory(
     shutil.copytree(REPO / "content", project / "content")
     shutil.copytree(sample_output, project / "output")
 
-    found = load_bench().floors(project)
+    found = load_bench_script("run").floors(project)
 
     bodies = len(list((REPO / "content").rglob("*.md")))
     assert found["markdown_bodies"] == bodies > 0
@@ -47,7 +35,7 @@ def test_a_pagefind_run_that_fails_is_reported_not_timed(tmp_path: Path) -> None
     (project / "content").mkdir(parents=True)
     (project / "output").write_text("not a folder")
 
-    found = load_bench().floors(project)
+    found = load_bench_script("run").floors(project)
 
     assert "pagefind_seconds" not in found and "pagefind_peak_rss_mib" not in found
     assert found["pagefind_error"]

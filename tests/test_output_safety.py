@@ -12,7 +12,6 @@ file permissions.
 from __future__ import annotations
 
 import fcntl
-import importlib.util
 import json
 import os
 import shutil
@@ -25,7 +24,7 @@ from types import ModuleType
 
 import pytest
 
-from .conftest import NOW_ARG, REPO, InlineSite
+from .conftest import NOW_ARG, REPO, InlineSite, load_bench_script
 from .disk_full_scenario import tree as tree_hash
 
 EVENT = """
@@ -48,12 +47,7 @@ def nftsite(
 
 def load_generator() -> ModuleType:
     """bench/generate.py, the benchmark's generator of synthetic sites."""
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being made
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("generate")
 
 
 def all_paths(folder: Path) -> set[str]:
